@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interrupts: one vector, MSI when the platform allows it, else shared
+ * level-triggered INTx. The device needs an acknowledge write in both modes.
+ */
+#include <linux/interrupt.h>
+#include <linux/pci.h>
+
+#include "edu.h"
+
+static irqreturn_t edu_irq_handler(int irq, void *data)
+{
+	struct edu_dev *edu = data;
+	u32 status = edu_read(edu, EDU_REG_IRQ_STATUS);
+
+	/* Zero: a sharer's interrupt. All ones: the device is gone. */
+	if (!status || status == ~0U)
+		return IRQ_NONE;
+
+	/* Acknowledge first, so a new raise after this is not lost. */
+	edu_write(edu, EDU_REG_IRQ_ACK, status);
+	atomic64_inc(&edu->irq_count);
+
+	if (status & EDU_IRQ_FACTORIAL)
+		complete(&edu->fact_done);
+
+	return IRQ_HANDLED;
+}
+
+int edu_irq_setup(struct edu_dev *edu, bool force_intx)
+{
+	struct pci_dev *pdev = edu->pdev;
+	unsigned int types = PCI_IRQ_LEGACY;
+	int nvec;
+
+	if (!force_intx)
+		types |= PCI_IRQ_MSI;
+
+	/* pcim_enable_device() made the vectors managed: no free needed. */
+	nvec = pci_alloc_irq_vectors(pdev, 1, 1, types);
+	if (nvec < 0)
+		return dev_err_probe(&pdev->dev, nvec, "no interrupt vector\n");
+
+	edu->irq = pci_irq_vector(pdev, 0);
+	edu->msi = pdev->msi_enabled;
+
+	/* Start from a clean slate: nothing enabled, nothing pending. */
+	edu_write(edu, EDU_REG_STATUS, 0);
+	edu_write(edu, EDU_REG_IRQ_ACK, ~0U);
+
+	return devm_request_irq(&pdev->dev, edu->irq, edu_irq_handler,
+				edu->msi ? 0 : IRQF_SHARED,
+				dev_name(&edu->dev), edu);
+}
+
+/* Called by remove(): stop every interrupt source and drain the handler. */
+void edu_irq_quiesce(struct edu_dev *edu)
+{
+	edu_write(edu, EDU_REG_STATUS, 0);
+	edu_write(edu, EDU_REG_IRQ_ACK, ~0U);
+	synchronize_irq(edu->irq);
+}

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Install the Debian packages the project needs, if any is missing.
+# Idempotent and silent when everything is there. Extra packages may be
+# named as arguments (the debug lane adds its kernel build dependencies).
+set -euo pipefail
+
+packages=(
+	qemu-system-x86 busybox-static cpio kmod
+	gcc make libc6-dev
+	linux-headers-amd64
+	libpci-dev pciutils pci.ids
+	libnl-3-dev libnl-genl-3-dev
+	"$@"
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || {
+		echo "host-deps: need root to install: ${missing[*]}" >&2
+		exit 1
+	}
+	sudo=sudo
+fi
+echo "host-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,38 @@
+#!/bin/bash
+# Build the guest's initramfs: busybox, our module, kernel modules, our
+# programs and every shared library they link, and firmware.
+# Usage: mkinitramfs.sh OUT KERNELDIR EDU_KO PROGRAM...
+#   KERNELDIR: output of guest-kernel.sh (release file and modules/)
+set -euo pipefail
+out=$1 kdir=$2 edu_ko=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+krel=$(cat "$kdir/release")
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,etc,tmp,root} \
+	"$root/lib/modules/$krel"/{kernel,extra} "$root/lib/firmware" \
+	"$root/usr/share/misc"
+
+cp /bin/busybox "$root/bin/busybox"
+install -m 0755 "$here/init" "$root/init"
+cp "$edu_ko" "$root/lib/modules/$krel/extra/edu.ko"
+cp "$kdir"/modules/*.ko "$root/lib/modules/$krel/kernel/" 2>/dev/null || true
+cp /usr/share/misc/pci.ids "$root/usr/share/misc/"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'root:x:0:' >"$root/etc/group"
+echo 'export PS1="edu:\w# "' >"$root/etc/profile"
+
+# Programs, and the shared libraries ldd says they need (with the loader).
+for prog in "$@" /usr/bin/lspci; do
+	cp "$prog" "$root/usr/bin/"
+	ldd "$prog" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' |
+		while read -r lib; do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+done
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Start the edu machine: q35, each edu device behind its own
+# pcie-root-port (so it can be hot-unplugged), serial console, a QMP
+# socket, no network, no disk.
+#
+# Usage: run.sh [options] KERNEL INITRD
+#   --headless DIR   no terminal: console to DIR/console.log, test results
+#                    (second serial port) to DIR/ktap.log, QMP at DIR/qmp.sock
+#   --append ARGS    extra kernel command line
+#   --timeout SEC    kill QEMU after SEC seconds (headless only)
+# Environment: EDU_COUNT (edu devices, default 2), ACCEL (tcg|kvm, default
+# tcg), MEM (default 512M), QMP (socket path when interactive).
+set -euo pipefail
+headless= append= timeout=0
+while [ $# -gt 2 ]; do
+	case $1 in
+	--headless) headless=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+kernel=$1 initrd=$2
+count=${EDU_COUNT:-2}
+accel=${ACCEL:-tcg}
+
+args=(-machine q35 -accel "$accel" -smp 2 -m "${MEM:-512M}"
+	-kernel "$kernel" -initrd "$initrd" -no-reboot -nic none)
+for i in $(seq 1 "$count"); do
+	args+=(-device "pcie-root-port,id=rp$i,chassis=$i,slot=$i"
+		-device "edu,id=edu$i,bus=rp$i")
+done
+
+cmdline="console=ttyS0 panic=-1 $append"
+if [ -z "$headless" ]; then
+	exec qemu-system-x86_64 "${args[@]}" -nographic \
+		-qmp "unix:${QMP:-/tmp/edu-qmp.sock},server=on,wait=off" \
+		-append "quiet $cmdline"
+fi
+
+mkdir -p "$headless"
+rm -f "$headless"/{console.log,ktap.log,qmp.sock}
+kill_after=()
+[ "$timeout" -gt 0 ] && kill_after=(timeout -k 5 "$timeout")
+exec "${kill_after[@]}" qemu-system-x86_64 "${args[@]}" \
+	-display none -monitor none \
+	-serial "file:$headless/console.log" -serial "file:$headless/ktap.log" \
+	-qmp "unix:$headless/qmp.sock,server=on,wait=off" \
+	-append "$cmdline" </dev/null

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A minimal KTAP producer for the in-guest suite. A test returns 0 to pass;
+ * CHECK() prints a diagnostic naming the failed condition and fails it.
+ */
+#ifndef KTAP_H
+#define KTAP_H
+
+#include <stdio.h>
+
+struct test_case {
+	const char *name;
+	int (*run)(void);
+};
+
+#define TEST(fn) { #fn, test_##fn }
+#define TEST_END { NULL, NULL }
+
+void ktap_plan(int count);
+void ktap_run(const char *prefix, const struct test_case *tests);
+int ktap_count(const struct test_case *tests);
+int ktap_failures(void);
+
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define CHECK(cond, fmt, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			diag("%s:%d: %s: " fmt, __FILE__, __LINE__,	\
+			     #cond, ##__VA_ARGS__);			\
+			return -1;					\
+		}							\
+	} while (0)
+
+#endif /* KTAP_H */

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edu-tests: the in-guest suite, as KTAP on stdout. It runs the core tests
+ * in the interrupt mode the guest booted with, reloads the module in the
+ * other mode and runs them again, then the lifetime tests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests.h"
+#include "util.h"
+
+int main(void)
+{
+	const char *intx = getenv("EDU_INTX");
+	int first_intx = intx && !strcmp(intx, "1");
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ktap_plan(2 * ktap_count(core_tests) + ktap_count(tool_tests) +
+		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
+		  ktap_count(lifetime_tests));
+
+	expected_mode = first_intx ? "intx" : "msi";
+	ktap_run(expected_mode, core_tests);
+	ktap_run("tools", tool_tests);
+	ktap_run("module", reload_intx_tests);
+	ktap_run(expected_mode, core_tests);
+	ktap_run("module", reload_msi_tests);
+	ktap_run("lifetime", lifetime_tests);
+
+	printf("# edu-tests: %d failed\n", ktap_failures());
+	return ktap_failures() ? 1 : 0;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The suite's groups of tests, one per file. */
+#ifndef TESTS_H
+#define TESTS_H
+
+#include "ktap.h"
+
+extern const struct test_case core_tests[];	/* test_core.c: per interrupt mode */
+extern const struct test_case tool_tests[];	/* test_tools.c */
+extern const struct test_case reload_intx_tests[];	/* test_module.c */
+extern const struct test_case reload_msi_tests[];
+extern const struct test_case lifetime_tests[];
+
+#endif /* TESTS_H */

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *expected_mode = "msi";
+
+int read_text(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		ret = -errno;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return ret;
+}
+
+/* One write(2) of exactly len bytes (so "" and embedded NULs are possible). */
+int write_text(const char *path, const char *val, size_t len)
+{
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strverscmp(a, b);
+}
+
+int edu_names(char names[][16], int max)
+{
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	dir = opendir("/sys/class/edu");
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir)) && n < max) {
+		if (strncmp(de->d_name, "edu", 3) || strlen(de->d_name) > 15)
+			continue;
+		strcpy(names[n++], de->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(names[0]), by_name);
+	return n;
+}
+
+int expected_devices(void)
+{
+	const char *s = getenv("EDU_COUNT");
+
+	return s ? atoi(s) : -1;
+}
+
+/*
+ * A line looks like " 26:  5  0  PCI-MSI 524288-edge  edu0" (or, when an
+ * INTx line is shared, ends in "edu0, edu1"): counts per CPU, the chip,
+ * then the actions' names.
+ */
+long long irq_count(const char *name, char *chip, size_t len)
+{
+	char line[1024];
+	long long total = -1;
+	FILE *f;
+
+	f = fopen("/proc/interrupts", "r");
+	if (!f)
+		return -1;
+	while (total < 0 && fgets(line, sizeof(line), f)) {
+		char *tok, *save, *chip_tok = NULL;
+		long long sum = 0;
+		int field = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		for (tok = strtok_r(line, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save), field++) {
+			size_t n = strlen(tok);
+
+			if (field == 0)
+				continue;
+			if (!chip_tok && tok[0] >= '0' && tok[0] <= '9') {
+				sum += atoll(tok);
+				continue;
+			}
+			if (!chip_tok) {
+				chip_tok = tok;
+				continue;
+			}
+			if (n && tok[n - 1] == ',')
+				tok[--n] = '\0';
+			if (!strcmp(tok, name)) {
+				total = sum;
+				if (chip)
+					snprintf(chip, len, "%s", chip_tok);
+				break;
+			}
+		}
+	}
+	fclose(f);
+	return total;
+}
+
+int run_cmd(const char *cmd, char *out, size_t len)
+{
+	char full[512];
+	size_t used = 0;
+	FILE *p;
+	int st;
+
+	snprintf(full, sizeof(full), "%s 2>&1", cmd);
+	fflush(stdout);
+	p = popen(full, "r");
+	if (!p)
+		return -1;
+	while (used + 1 < len) {
+		size_t n = fread(out + used, 1, len - used - 1, p);
+
+		if (!n)
+			break;
+		used += n;
+	}
+	out[used] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int module_unload(void)
+{
+	return syscall(SYS_delete_module, "edu", O_NONBLOCK) ? -errno : 0;
+}
+
+int module_load(const char *params)
+{
+	struct utsname u;
+	char path[256];
+	int fd, ret;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/edu.ko", u.release);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int bdf_of(const char *name, char *bdf, size_t len)
+{
+	char link[256], target[256];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/class/edu/%s/device", name);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(bdf, len, "%s", basename(target));
+	return 0;
+}

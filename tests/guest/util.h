@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers the in-guest tests share. File helpers return 0 or -errno. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+
+#define MAX_EDU 16
+
+int read_text(const char *path, char *buf, size_t len);
+int write_text(const char *path, const char *val, size_t len);
+
+/* eduN names under /sys/class/edu, sorted; returns the count. */
+int edu_names(char names[][16], int max);
+/* Expected number of devices (EDU_COUNT from the kernel command line), or -1. */
+int expected_devices(void);
+/* "msi" or "intx": what the current phase of the suite loaded. */
+extern const char *expected_mode;
+
+/* Sum of the counts on /proc/interrupts' line for name; its chip in chip. */
+long long irq_count(const char *name, char *chip, size_t len);
+
+/* Runs a shell command; output (stdout+stderr) into out; returns exit code. */
+int run_cmd(const char *cmd, char *out, size_t len);
+
+/* The module: unload, and load with parameters. */
+int module_unload(void);
+int module_load(const char *params);
+
+/* The PCI address behind eduN ("" if none). */
+int bdf_of(const char *name, char *bdf, size_t len);
+
+#endif /* UTIL_H */

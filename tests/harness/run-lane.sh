@@ -1,0 +1,104 @@
+#!/bin/bash
+# Boot one lane's guest headless, run the in-guest suite, and judge the run.
+# Prints one TAP line per result ("ok - LANE.test" / "not ok - LANE.test")
+# with the guest's diagnostics, and copies them to OUT/results.tap.
+#
+# Usage: run-lane.sh LANE KERNEL INITRD OUT [TIMEOUT]
+# Environment: EDU_COUNT, ACCEL, MEM (see qemu/run.sh); EXTRA_PATTERNS, a
+# file of extra regular expressions that fail the lane when the kernel
+# log matches one (the debug lane's KASAN, lockdep, ... reports).
+set -uo pipefail
+lane=$1 kernel=$2 initrd=$3 out=$4 timeout=${5:-300}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+count=${EDU_COUNT:-2}
+
+mkdir -p "$out"
+results=$out/results.tap
+: >"$results"
+
+report() {	# report OK|FAIL NAME [DETAIL...]
+	local status=$1 name=$2
+	shift 2
+	if [ "$status" = OK ]; then
+		echo "ok - $lane.$name" | tee -a "$results"
+	else
+		echo "not ok - $lane.$name" | tee -a "$results"
+		for d in "$@"; do echo "# $d"; done | tee -a "$results"
+	fi
+}
+
+start=$(date +%s)
+"$top/qemu/run.sh" --headless "$out" --timeout "$timeout" \
+	--append "EDU_MODE=test EDU_COUNT=$count" "$kernel" "$initrd" \
+	2>"$out/qemu-stderr.log"
+rc=$?
+echo "# $lane: guest ran $(($(date +%s) - start)) s, QEMU exit $rc"
+
+console=$out/console.log
+touch "$console" "$out/ktap.log"
+# The serial line ends lines with CR LF.
+ktap=$out/ktap.txt
+tr -d '\r' <"$out/ktap.log" >"$ktap"
+
+# The guest's own results.
+plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$ktap" | head -n1)
+ran=0
+while IFS= read -r line; do
+	case $line in
+	"ok "*) report OK "${line#ok * }"; ran=$((ran + 1)) ;;
+	"not ok "*) report FAIL "${line#not ok * }"; ran=$((ran + 1)) ;;
+	"# dmesg-begin") break ;;
+	"#"*) echo "$line" | tee -a "$results" ;;
+	esac
+done <"$ktap"
+
+# The run as a whole.
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	report FAIL guest_finished "no result within ${timeout} s (tail of console below)" \
+		"$(tail -n 20 "$console")"
+elif ! grep -q '^EDU-GUEST-DONE' "$console"; then
+	report FAIL guest_finished "the guest stopped before the suite ended" \
+		"$(tail -n 30 "$console")"
+else
+	report OK guest_finished
+fi
+
+if [ -n "$plan" ] && [ "$ran" -eq "$plan" ] && grep -q '^# edu-tests: exit' "$ktap"; then
+	report OK suite_complete
+else
+	report FAIL suite_complete "planned ${plan:-?}, ran $ran"
+fi
+
+if [ "$rc" -eq 0 ] && ! grep -qi 'hardware error' "$out/qemu-stderr.log" "$console"; then
+	report OK qemu_exit_clean
+else
+	report FAIL qemu_exit_clean "QEMU exit $rc" "$(tail -n 5 "$out/qemu-stderr.log")"
+fi
+
+# Kernel splats anywhere in the console log.
+splats='WARNING:|BUG:|Oops|Call Trace|Kernel panic|general protection fault|'
+splats+='refcount_t:|list_(add|del) corruption|UBSAN:|hardware error|'
+splats+='INFO: task .* blocked'
+found=$(grep -E "$splats" "$console" | head -n 10)
+if [ -n "${EXTRA_PATTERNS:-}" ] && [ -f "$EXTRA_PATTERNS" ]; then
+	found+=$(grep -E -f "$EXTRA_PATTERNS" "$console" | head -n 10)
+fi
+if [ -z "$found" ]; then
+	report OK kernel_log_clean
+else
+	report FAIL kernel_log_clean "$found"
+fi
+
+# Our own messages at warning level or worse, but for those a test provokes
+# on purpose (the bad module parameter) and the taint notes of an unsigned
+# out-of-tree module.
+ours=$(sed -n '/^# dmesg-begin/,/^# dmesg-end/p' "$ktap" |
+	grep -E '^<[0-4]>' | grep -E 'edu' |
+	grep -vE "invalid for parameter|loading out-of-tree module|module verification failed" |
+	head -n 10)
+if grep -q '^# dmesg-end' "$ktap" && [ -z "$ours" ]; then
+	report OK driver_log_clean
+else
+	report FAIL driver_log_clean "${ours:-no kernel log from the guest}"
+fi

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libedu: what every edu user-space program shares: strict parsing,
+ * device naming, sysfs access and PCI discovery. Functions return 0 or a
+ * negative errno; they print nothing.
+ */
+#ifndef LIBEDU_H
+#define LIBEDU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EDU_PCI_VENDOR		0x1234
+#define EDU_PCI_DEVICE		0x11e8
+#define EDU_SYSFS_CLASS		"/sys/class/edu"
+#define EDU_NAME_MAX		16
+
+/* parse.c */
+int edu_parse_u32(const char *s, uint32_t *out);	/* dec, 0x hex, 0 octal */
+int edu_parse_uint(const char *s, unsigned int max, unsigned int *out);
+int edu_parse_devname(const char *s, char name[EDU_NAME_MAX]);
+
+/* sysfs.c: attributes of /sys/class/edu/NAME/ */
+int edu_attr_read(const char *name, const char *attr, char *buf, size_t len);
+int edu_attr_write(const char *name, const char *attr, const char *val);
+
+/* discover.c */
+struct edu_pci {
+	char bdf[16];			/* 0000:01:00.0 */
+	unsigned int vendor, device;
+	unsigned int subvendor, subdevice;
+	unsigned int class_code;	/* base, sub, prog-if */
+	unsigned int revision;
+	int irq;
+	char driver[32];		/* bound driver, "" if none */
+	char name[EDU_NAME_MAX];	/* eduN, "" if not bound to edu */
+};
+
+int edu_discover(struct edu_pci *devs, int max);
+int edu_find(const char *name, struct edu_pci *dev);
+
+#endif /* LIBEDU_H */
