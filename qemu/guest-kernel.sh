@@ -37,4 +37,6 @@ cp "$tmp/boot/vmlinuz-$krel" "$out/vmlinuz"
 for m in "${modules[@]}"; do
 	cp "$tmp/lib/modules/$krel/kernel/$m" "$out/modules/"
 done
+# What is built in: libkmod (lspci -k, modprobe) wants to know.
+cp "$tmp/lib/modules/$krel"/modules.builtin{,.modinfo} "$out/"
 echo "$krel" >"$out/release"

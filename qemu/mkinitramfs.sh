@@ -19,6 +19,7 @@ cp /bin/busybox "$root/bin/busybox"
 install -m 0755 "$here/init" "$root/init"
 cp "$edu_ko" "$root/lib/modules/$krel/extra/edu.ko"
 cp "$kdir"/modules/*.ko "$root/lib/modules/$krel/kernel/" 2>/dev/null || true
+cp "$kdir"/modules.builtin* "$root/lib/modules/$krel/" 2>/dev/null || true
 cp /usr/share/misc/pci.ids "$root/usr/share/misc/"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'root:x:0:' >"$root/etc/group"
@@ -33,6 +34,9 @@ for prog in "$@" /usr/bin/lspci; do
 			cp -L "$lib" "$root$lib"
 		done
 done
+
+# Module indexes, so modprobe and libkmod (lspci -k) work in the guest.
+depmod -b "$root" "$krel"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -33,7 +33,8 @@ done
 
 cmdline="console=ttyS0 panic=-1 $append"
 if [ -z "$headless" ]; then
-	exec qemu-system-x86_64 "${args[@]}" -nographic \
+	# An explicit mux: -qmp alone would drop the Ctrl-A monitor keys.
+	exec qemu-system-x86_64 "${args[@]}" -display none -serial mon:stdio \
 		-qmp "unix:${QMP:-/tmp/edu-qmp.sock},server=on,wait=off" \
 		-append "quiet $cmdline"
 fi
