@@ -4,6 +4,7 @@
 #   make run        ... and boot the machine with a shell (Ctrl-A X quits)
 #   make test       ... and run every test headless; last line "N passed, N failed"
 #   make test-quick the Debian-kernel lane only (the inner loop)
+#   make check      static checks: checkpatch, sparse, cppcheck
 #   make clean      remove everything built
 #
 # Variables: EDU_COUNT (edu devices, default 2), ACCEL (tcg|kvm, default tcg),
@@ -17,17 +18,18 @@ export EDU_COUNT ACCEL
 
 B := $(abspath $(BUILD))
 DEB := $(B)/debian
+DBG := $(B)/debug
 RESULTS := $(B)/results
 
 # Everything below needs the packages; make re-enters itself after installing.
-all run test test-quick: deps
+all run test test-quick check: deps
 	@$(MAKE) --no-print-directory _$@
 
 deps:
 	@qemu/host-deps.sh
 
-.PHONY: all run test test-quick deps clean _all _run _test _test-quick \
-	_module _userland _tests FORCE
+.PHONY: all run test test-quick check deps clean _all _run _test _test-quick \
+	_check _userland _tests _debug FORCE
 
 # ---- build ----------------------------------------------------------------
 
@@ -41,11 +43,16 @@ $(DEB)/vmlinuz:
 	cp $(DEB)/kernel/vmlinuz $@
 
 # Kbuild writes next to its sources: build a copy per kernel.
+# $(call build_module,LANE_DIR,KDIR)
+define build_module
+	@mkdir -p $(1)/driver
+	@cp -p driver/Kbuild driver/*.c driver/*.h $(1)/driver/
+	$(MAKE) -C $(2) M=$(1)/driver modules
+	@cp -p $(1)/driver/edu.ko $(1)/edu.ko
+endef
+
 $(DEB)/edu.ko: FORCE
-	@mkdir -p $(DEB)/driver
-	@cp -p driver/Kbuild driver/*.c driver/*.h $(DEB)/driver/
-	$(MAKE) -C $(KDIR) M=$(DEB)/driver modules
-	@cp -p $(DEB)/driver/edu.ko $@
+	$(call build_module,$(DEB),$(KDIR))
 
 _userland:
 	$(MAKE) -C userland O=$(B)/userland
@@ -60,6 +67,33 @@ GUEST_PROGRAMS = $(B)/userland/eductl $(B)/tests/edu-tests
 
 $(DEB)/initramfs.cpio.gz: $(DEB)/vmlinuz $(DEB)/edu.ko _userland _tests qemu/init qemu/mkinitramfs.sh
 	qemu/mkinitramfs.sh $@ $(DEB)/kernel $(DEB)/edu.ko $(GUEST_PROGRAMS)
+
+# The debug kernel: built once into CACHE (about 15 minutes), then reused.
+$(DBG)/tree: FORCE
+	@mkdir -p $(DBG)/kernel
+	@qemu/debug-kernel.sh $(CACHE) | tail -n1 >$@.tmp && mv $@.tmp $@
+
+$(DBG)/vmlinuz: $(DBG)/tree
+	@tree=$$(cat $<) && cp $$tree/arch/x86/boot/bzImage $@ && \
+	  $(MAKE) -s -C $$tree kernelrelease >$(DBG)/kernel/release && \
+	  cp $$tree/modules.builtin $$tree/modules.builtin.modinfo $(DBG)/kernel/
+
+$(DBG)/edu.ko: $(DBG)/tree FORCE
+	$(call build_module,$(DBG),$$(cat $(DBG)/tree))
+
+$(DBG)/initramfs.cpio.gz: $(DBG)/vmlinuz $(DBG)/edu.ko _userland _tests qemu/init qemu/mkinitramfs.sh
+	qemu/mkinitramfs.sh $@ $(DBG)/kernel $(DBG)/edu.ko $(GUEST_PROGRAMS)
+
+_debug: $(DBG)/initramfs.cpio.gz
+
+# ---- static checks --------------------------------------------------------
+
+$(RESULTS)/check.tap: $(DBG)/tree _userland _tests
+	@mkdir -p $(RESULTS)
+	@tests/harness/check.sh $$(cat $(DBG)/tree) $(KDIR) $(B)/check | tee $@
+
+_check: $(RESULTS)/check.tap
+	@tests/harness/summarize.sh $<
 
 # ---- run and test ---------------------------------------------------------
 
@@ -83,7 +117,19 @@ _test-quick: _all
 	@$(MAKE) --no-print-directory $(QUICK_RESULTS)
 	@tests/harness/summarize.sh $(QUICK_RESULTS)
 
-_test: _test-quick
+$(RESULTS)/debug.tap: _debug
+	@mkdir -p $(RESULTS)
+	@MEM=1G EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
+		tests/harness/run-lane.sh debug $(DBG)/vmlinuz $(DBG)/initramfs.cpio.gz \
+		$(B)/lanes/debug 900
+	@cp $(B)/lanes/debug/results.tap $@
+
+ALL_RESULTS = $(RESULTS)/check.tap $(QUICK_RESULTS) $(RESULTS)/debug.tap
+
+_test: _all
+	@rm -rf $(RESULTS)
+	@$(MAKE) --no-print-directory $(ALL_RESULTS)
+	@tests/harness/summarize.sh $(ALL_RESULTS)
 
 clean:
 	rm -rf $(BUILD)

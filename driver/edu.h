@@ -47,7 +47,7 @@ struct edu_dev {
 	struct rw_semaphore gone;
 	bool dead;
 
-	struct mutex fact_lock;
+	struct mutex fact_lock;		/* one factorial at a time */
 	struct completion fact_done;
 
 	atomic64_t irq_count;

@@ -10,12 +10,17 @@ packages=(
 	linux-headers-amd64
 	libpci-dev pciutils pci.ids
 	libnl-3-dev libnl-genl-3-dev
+	sparse cppcheck
 	"$@"
 )
 
 missing=()
 for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+	# NAME or NAME=VERSION
+	name=${p%%=*} version=
+	[ "$name" != "$p" ] && version=${p#*=}
+	dpkg-query -W -f='${Status} ${Version}\n' "$name" 2>/dev/null |
+		grep -qx "install ok installed ${version:-.*}" ||
 		missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

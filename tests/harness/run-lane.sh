@@ -76,6 +76,23 @@ else
 	report FAIL qemu_exit_clean "QEMU exit $rc" "$(tail -n 5 "$out/qemu-stderr.log")"
 fi
 
+if grep -q '^# final-unload: ok' "$ktap"; then
+	report OK final_unload
+else
+	report FAIL final_unload "rmmod edu at the end of the suite failed"
+fi
+
+# Only a kernel with kmemleak reports; then it must report nothing.
+if grep -q '^# kmemleak-begin' "$ktap"; then
+	leaks=$(sed -n '/^# kmemleak-begin/,/^# kmemleak-end/p' "$ktap" |
+		grep -v '^# kmemleak-' | head -n 40)
+	if [ -z "$leaks" ]; then
+		report OK kmemleak_clean
+	else
+		report FAIL kmemleak_clean "$leaks"
+	fi
+fi
+
 # Kernel splats anywhere in the console log.
 splats='WARNING:|BUG:|Oops|Call Trace|Kernel panic|general protection fault|'
 splats+='refcount_t:|list_(add|del) corruption|UBSAN:|hardware error|'

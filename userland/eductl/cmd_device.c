@@ -61,13 +61,14 @@ static void print_info(const struct edu_pci *d)
 static int cmd_info(int argc, char **argv)
 {
 	struct edu_pci devs[MAX_DEVS];
-	char name[EDU_NAME_MAX];
-	int n, i, ret;
+	int n, i;
 
 	if (argc > 2)
 		return usage_error("info takes at most one device");
 	if (argc == 2) {
+		char name[EDU_NAME_MAX];
 		struct edu_pci d;
+		int ret;
 
 		if (edu_parse_devname(argv[1], name))
 			return usage_error("'%s' is not a device name (eduN)",
