@@ -36,6 +36,7 @@ for prog in "$@" /usr/bin/lspci; do
 done
 
 # Module indexes, so modprobe and libkmod (lspci -k) work in the guest.
+(cd "$root/lib/modules/$krel" && find kernel extra -name '*.ko' >modules.order)
 depmod -b "$root" "$krel"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"

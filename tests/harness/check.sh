@@ -25,7 +25,7 @@ report checkpatch "$out"
 # C=2 checks every file, not only the ones being rebuilt.
 rm -rf "$work/sparse"
 mkdir -p "$work/sparse"
-cp driver/Kbuild driver/*.c driver/*.h "$work/sparse/"
+cp -r driver/Kbuild driver/*.c driver/*.h driver/uapi "$work/sparse/"
 out=$(make -C "$kdir" M="$work/sparse" C=2 CHECK=sparse modules 2>&1 |
 	grep -E '(warning|error):')
 report sparse "$out"

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The user-space interface of the edu driver: ioctls of /dev/eduN, the
+ * event record, and the layout of the device buffer. Shared by the driver
+ * and every user-space program; see docs/chardev.md.
+ */
+#ifndef _UAPI_LINUX_EDU_H
+#define _UAPI_LINUX_EDU_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/*
+ * The device buffer: 4096 bytes at device address 0x40000. Its first
+ * EDU_FW_REGION_SIZE bytes hold firmware; the data window follows, up to
+ * the last byte a QEMU 7.2 transfer may touch (offset + count <= 4095).
+ * User space addresses the data window only, by offsets from its start.
+ */
+#define EDU_DEV_BUF_ADDR	0x40000
+#define EDU_DEV_BUF_SIZE	4096
+#define EDU_FW_REGION_SIZE	1024
+#define EDU_DATA_WINDOW_SIZE	(EDU_DEV_BUF_SIZE - 1 - EDU_FW_REGION_SIZE)
+
+/* The per-file DMA buffer that mmap() maps: one page at offset 0. */
+#define EDU_MMAP_SIZE		4096
+
+/* The device's interrupt status bits. */
+#define EDU_IRQ_BIT_FACTORIAL	0x00000001
+#define EDU_IRQ_BIT_DMA		0x00000100
+
+/*
+ * An event: read(2) returns whole records, oldest first. Every interrupt
+ * becomes one event delivered to every open file of the device.
+ */
+#define EDU_EVENT_VERSION	1
+
+enum edu_event_type {
+	EDU_EVENT_INTERRUPT = 1,	/* @irq_status: the bits that were set */
+};
+
+struct edu_event {
+	__u16 version;		/* EDU_EVENT_VERSION */
+	__u16 size;		/* sizeof(struct edu_event) */
+	__u32 type;		/* enum edu_event_type */
+	__u32 device;		/* N of /dev/eduN */
+	__u32 irq_status;	/* interrupt status bits read by the handler */
+	__u64 seq;		/* per device, from 1, +1 per event */
+	__u64 timestamp_ns;	/* CLOCK_MONOTONIC when the interrupt was handled */
+	__u32 lost;		/* events this file dropped just before this one */
+	__u32 reserved;
+};
+
+/* EDU_IOC_INFO */
+struct edu_info {
+	__u32 ident;		/* identification register */
+	__u32 device;		/* N of /dev/eduN */
+	__u32 msi;		/* 1: MSI, 0: INTx */
+	__u32 window_size;	/* EDU_DATA_WINDOW_SIZE */
+	__u32 mmap_size;	/* EDU_MMAP_SIZE */
+	__u32 event_size;	/* sizeof(struct edu_event) */
+	__u32 queue_len;	/* events this file can hold */
+	__u32 reserved;
+};
+
+/* EDU_IOC_FACTORIAL: @n in 0..12 */
+struct edu_factorial {
+	__u32 n;
+	__u32 result;
+};
+
+/* EDU_IOC_DMA: move @len bytes between the mmap buffer and the data window */
+enum edu_dma_dir {
+	EDU_DMA_TO_DEVICE = 0,		/* mmap buffer -> data window */
+	EDU_DMA_FROM_DEVICE = 1,	/* data window -> mmap buffer */
+};
+
+struct edu_dma {
+	__u32 dir;		/* enum edu_dma_dir */
+	__u32 window_off;	/* offset in the data window */
+	__u32 buf_off;		/* offset in the mmap buffer */
+	__u32 len;		/* 1.. bytes; both ranges must fit */
+};
+
+/* EDU_IOC_WRITE_DATA / EDU_IOC_READ_DATA: the copy path, through DMA */
+struct edu_data {
+	__u64 addr;		/* user buffer */
+	__u32 window_off;
+	__u32 len;
+};
+
+/* EDU_IOC_SET_SIGNAL: @signo on every event, 0 to stop */
+struct edu_signal {
+	__u32 signo;
+	__u32 reserved;
+};
+
+/* EDU_IOC_GET_STATS: driver statistics of the device */
+struct edu_stats {
+	__u64 irqs;		/* interrupts that were ours */
+	__u64 irqs_factorial;	/* ... with the factorial bit */
+	__u64 irqs_dma;		/* ... with the DMA bit */
+	__u64 irqs_other;	/* ... with any other (injected) bit */
+	__u64 injected;		/* raise requests made through the driver */
+	__u64 dma_transfers;
+	__u64 dma_bytes;
+	__u64 factorials;
+	__u64 errors;		/* timeouts and failed device operations */
+	__u64 events_dropped;	/* summed over all open files */
+};
+
+#define EDU_IOC_MAGIC		0xED
+
+#define EDU_IOC_INFO		_IOR(EDU_IOC_MAGIC, 0x00, struct edu_info)
+#define EDU_IOC_FACTORIAL	_IOWR(EDU_IOC_MAGIC, 0x01, struct edu_factorial)
+#define EDU_IOC_RAISE_IRQ	_IOW(EDU_IOC_MAGIC, 0x02, __u32)
+#define EDU_IOC_DMA		_IOW(EDU_IOC_MAGIC, 0x03, struct edu_dma)
+#define EDU_IOC_WRITE_DATA	_IOW(EDU_IOC_MAGIC, 0x04, struct edu_data)
+#define EDU_IOC_READ_DATA	_IOW(EDU_IOC_MAGIC, 0x05, struct edu_data)
+#define EDU_IOC_SET_SIGNAL	_IOW(EDU_IOC_MAGIC, 0x06, struct edu_signal)
+#define EDU_IOC_GET_STATS	_IOR(EDU_IOC_MAGIC, 0x07, struct edu_stats)
+
+#endif /* _UAPI_LINUX_EDU_H */
