@@ -46,7 +46,7 @@ $(DEB)/vmlinuz:
 # $(call build_module,LANE_DIR,KDIR)
 define build_module
 	@mkdir -p $(1)/driver
-	@cp -p driver/Kbuild driver/*.c driver/*.h $(1)/driver/
+	@cp -pr driver/Kbuild driver/*.c driver/*.h driver/uapi $(1)/driver/
 	$(MAKE) -C $(2) M=$(1)/driver modules
 	@cp -p $(1)/driver/edu.ko $(1)/edu.ko
 endef

@@ -9,21 +9,44 @@
 #include <linux/cdev.h>
 #include <linux/completion.h>
 #include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+
+#include <linux/edu.h>		/* UAPI: driver/uapi/linux/edu.h */
 
 #include "edu_regs.h"
 
 #define EDU_MAX_DEVICES		64
+
+/* Driver statistics; the UAPI struct edu_stats mirrors them. */
+struct edu_counters {
+	atomic64_t irqs;
+	atomic64_t irqs_factorial;
+	atomic64_t irqs_dma;
+	atomic64_t irqs_other;
+	atomic64_t injected;
+	atomic64_t dma_transfers;
+	atomic64_t dma_bytes;
+	atomic64_t factorials;
+	atomic64_t errors;
+	atomic64_t events_dropped;
+};
+
+struct edu_file;
 
 /**
  * struct edu_dev - one bound edu PCI function
  * @dev: the class device /sys/class/edu/eduN; its refcount owns this struct,
  *	so open files and sysfs users keep it alive past remove()
  * @cdev: /dev/eduN
- * @pdev: the PCI function; valid only while @dead is false
+ * @pdev: the PCI function, referenced until this struct is freed; the
+ *	hardware behind it is usable only while @dead is false
  * @regs: BAR0; valid only while @dead is false
  * @id: N in eduN, from edu_ida
  * @irq: Linux interrupt number of our single vector
@@ -33,7 +56,15 @@
  * @dead: the device was removed; every later hardware access gets -ENODEV
  * @fact_lock: one factorial at a time (the engine has one operand register)
  * @fact_done: completed by the interrupt handler on EDU_IRQ_FACTORIAL
- * @irq_count: interrupts that were ours
+ * @dma_lock: one transfer at a time (the engine has one set of registers)
+ * @dma_done: completed by the interrupt handler on EDU_IRQ_DMA
+ * @bounce: the copy path's DMA buffer (managed: freed after remove())
+ * @bounce_dma: its bus address
+ * @dma_pinned: the file whose buffer a timed-out transfer may still touch
+ * @events_lock: protects @files, @event_seq and every file's queue
+ * @files: open files (struct edu_file), each gets every event
+ * @event_seq: sequence number of the last event
+ * @stats: driver statistics
  */
 struct edu_dev {
 	struct device dev;
@@ -50,7 +81,46 @@ struct edu_dev {
 	struct mutex fact_lock;		/* one factorial at a time */
 	struct completion fact_done;
 
-	atomic64_t irq_count;
+	struct mutex dma_lock;		/* one transfer at a time */
+	struct completion dma_done;
+	void *bounce;
+	dma_addr_t bounce_dma;
+	struct edu_file *dma_pinned;
+
+	spinlock_t events_lock;		/* files, event_seq, file queues */
+	struct list_head files;
+	u64 event_seq;
+
+	struct edu_counters stats;
+};
+
+/**
+ * struct edu_file - an open /dev/eduN
+ * @ref: held by the open file and by each VMA of its mapping, so the DMA
+ *	buffer outlives neither, whatever order they go in
+ * @edu: the device, referenced through @edu->dev
+ * @node: in @edu->files
+ * @queue: ring of @len events, @count of them from @head (events_lock)
+ * @lost: events dropped since the last one read (events_lock)
+ * @sig_pid: process to signal on each event, with @signo (events_lock)
+ * @wait: readers and pollers
+ * @fasync: SIGIO subscribers
+ * @buf: the mmap buffer, EDU_MMAP_SIZE bytes of coherent DMA memory
+ * @buf_dma: its bus address
+ */
+struct edu_file {
+	struct kref ref;
+	struct edu_dev *edu;
+	struct list_head node;
+	struct edu_event *queue;
+	unsigned int head, count, len;
+	u32 lost;
+	struct pid *sig_pid;
+	int signo;
+	wait_queue_head_t wait;
+	struct fasync_struct *fasync;
+	void *buf;
+	dma_addr_t buf_dma;
 };
 
 static inline struct edu_dev *to_edu_dev(struct device *dev)
@@ -68,6 +138,9 @@ static inline void edu_write(struct edu_dev *edu, unsigned int reg, u32 val)
 	writel(val, edu->regs + reg);
 }
 
+#define edu_count(edu, field)		atomic64_inc(&(edu)->stats.field)
+#define edu_count_add(edu, field, n)	atomic64_add(n, &(edu)->stats.field)
+
 /* edu_core.c */
 extern struct class edu_class;
 int edu_enter(struct edu_dev *edu);
@@ -76,10 +149,39 @@ void edu_leave(struct edu_dev *edu);
 /* edu_irq.c */
 int edu_irq_setup(struct edu_dev *edu, bool force_intx);
 void edu_irq_quiesce(struct edu_dev *edu);
+int edu_raise_irq(struct edu_dev *edu, u32 bits);
 
 /* edu_hw.c */
 extern unsigned int edu_irq_timeout_ms;
 int edu_factorial(struct edu_dev *edu, u32 n, u32 *result);
+
+/* edu_dma.c */
+extern unsigned int edu_dma_timeout_ms;
+int edu_dma_init(struct edu_dev *edu);
+int edu_dma(struct edu_dev *edu, struct edu_file *owner, dma_addr_t ram,
+	    u32 dev_off, u32 len, bool to_ram, bool nonblock);
+int edu_dma_copy(struct edu_dev *edu, void __user *ubuf, u32 window_off,
+		 u32 len, bool to_ram, bool nonblock);
+void edu_dma_quiesce(struct edu_dev *edu);
+
+/* edu_file.c */
+extern unsigned int edu_event_queue_len;
+struct edu_file *edu_file_alloc(struct edu_dev *edu);
+void edu_file_get(struct edu_file *ef);
+void edu_file_put(struct edu_file *ef);
+int edu_file_mmap(struct edu_file *ef, struct vm_area_struct *vma);
+
+/* edu_events.c */
+void edu_events_attach(struct edu_file *ef);
+void edu_events_detach(struct edu_file *ef);
+void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status);
+void edu_events_shutdown(struct edu_dev *edu);
+ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
+			bool nonblock);
+__poll_t edu_events_poll(struct edu_file *ef, struct file *file,
+			 struct poll_table_struct *wait);
+int edu_events_set_signal(struct edu_file *ef, int signo);
+void edu_stats_read(struct edu_dev *edu, struct edu_stats *st);
 
 /* edu_cdev.c */
 int edu_chrdev_init(void);

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The character device /dev/eduN. An open file pins struct edu_dev through
- * the cdev (whose kobject parent is our class device); the hardware behind
- * it may still go away, which edu_enter() reports as -ENODEV.
+ * The character device /dev/eduN (docs/chardev.md):
+ *   read/poll/fasync   interrupt events, one struct edu_event per record
+ *   mmap               the file's DMA buffer (zero-copy path)
+ *   ioctl              device operations, the copy path, signal registration
+ * An open file pins struct edu_dev (struct edu_file holds a reference);
+ * the hardware behind it may go away, which edu_enter() reports as -ENODEV.
  */
+#include <linux/capability.h>
 #include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/uaccess.h>
 
 #include "edu.h"
 
@@ -20,27 +26,184 @@ dev_t edu_devt(int id)
 static int edu_open(struct inode *inode, struct file *file)
 {
 	struct edu_dev *edu = container_of(inode->i_cdev, struct edu_dev, cdev);
+	struct edu_file *ef;
 	int ret;
 
 	ret = edu_enter(edu);
 	if (ret)
 		return ret;
+	ef = edu_file_alloc(edu);
+	if (ef)
+		edu_events_attach(ef);
 	edu_leave(edu);
+	if (!ef)
+		return -ENOMEM;
 
-	file->private_data = edu;
+	file->private_data = ef;
+	/* Records, not bytes: no file position, no pread/pwrite. */
+	return stream_open(inode, file);
+}
+
+static int edu_release(struct inode *inode, struct file *file)
+{
+	struct edu_file *ef = file->private_data;
+
+	edu_events_detach(ef);
+	edu_file_put(ef);
 	return 0;
 }
 
-static int edu_release_file(struct inode *inode, struct file *file)
+static ssize_t edu_fop_read(struct file *file, char __user *ubuf, size_t count,
+			    loff_t *ppos)
 {
+	return edu_events_read(file->private_data, ubuf, count,
+			       file->f_flags & O_NONBLOCK);
+}
+
+static __poll_t edu_poll(struct file *file, struct poll_table_struct *wait)
+{
+	return edu_events_poll(file->private_data, file, wait);
+}
+
+static int edu_fasync(int fd, struct file *file, int on)
+{
+	struct edu_file *ef = file->private_data;
+
+	return fasync_helper(fd, file, on, &ef->fasync);
+}
+
+static int edu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return edu_file_mmap(file->private_data, vma);
+}
+
+static void edu_get_info(struct edu_file *ef, struct edu_info *info)
+{
+	struct edu_dev *edu = ef->edu;
+
+	memset(info, 0, sizeof(*info));
+	info->ident = edu_read(edu, EDU_REG_IDENT);
+	info->device = edu->id;
+	info->msi = edu->msi;
+	info->window_size = EDU_DATA_WINDOW_SIZE;
+	info->mmap_size = EDU_MMAP_SIZE;
+	info->event_size = sizeof(struct edu_event);
+	info->queue_len = ef->len;
+}
+
+/* EDU_IOC_DMA: between the file's mmap buffer and the data window. */
+static int edu_ioctl_dma(struct edu_file *ef, const struct edu_dma *req,
+			 bool nonblock)
+{
+	if (req->dir != EDU_DMA_TO_DEVICE && req->dir != EDU_DMA_FROM_DEVICE)
+		return -EINVAL;
+	if (!req->len || req->window_off >= EDU_DATA_WINDOW_SIZE ||
+	    req->len > EDU_DATA_WINDOW_SIZE - req->window_off ||
+	    req->buf_off >= EDU_MMAP_SIZE ||
+	    req->len > EDU_MMAP_SIZE - req->buf_off)
+		return -EINVAL;
+	return edu_dma(ef->edu, ef, ef->buf_dma + req->buf_off,
+		       EDU_FW_REGION_SIZE + req->window_off, req->len,
+		       req->dir == EDU_DMA_FROM_DEVICE, nonblock);
+}
+
+static long edu_do_ioctl(struct edu_file *ef, unsigned int cmd,
+			 void __user *argp, bool nonblock)
+{
+	struct edu_dev *edu = ef->edu;
+	union {
+		struct edu_info info;
+		struct edu_factorial fact;
+		struct edu_dma dma;
+		struct edu_data data;
+		struct edu_signal sig;
+		struct edu_stats stats;
+		u32 bits;
+	} u;
+	int ret;
+
+	/* Every command's argument is exactly the size its number says. */
+	if (_IOC_DIR(cmd) & _IOC_WRITE &&
+	    copy_from_user(&u, argp, _IOC_SIZE(cmd)))
+		return -EFAULT;
+
+	switch (cmd) {
+	case EDU_IOC_INFO:
+		edu_get_info(ef, &u.info);
+		break;
+	case EDU_IOC_FACTORIAL:
+		ret = edu_factorial(edu, u.fact.n, &u.fact.result);
+		if (ret)
+			return ret;
+		break;
+	case EDU_IOC_RAISE_IRQ:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		return edu_raise_irq(edu, u.bits);
+	case EDU_IOC_DMA:
+		return edu_ioctl_dma(ef, &u.dma, nonblock);
+	case EDU_IOC_WRITE_DATA:
+	case EDU_IOC_READ_DATA:
+		return edu_dma_copy(edu, u64_to_user_ptr(u.data.addr),
+				    u.data.window_off, u.data.len,
+				    cmd == EDU_IOC_READ_DATA, nonblock);
+	case EDU_IOC_SET_SIGNAL:
+		if (u.sig.reserved)
+			return -EINVAL;
+		return edu_events_set_signal(ef, u.sig.signo);
+	case EDU_IOC_GET_STATS:
+		edu_stats_read(edu, &u.stats);
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	if (_IOC_DIR(cmd) & _IOC_READ &&
+	    copy_to_user(argp, &u, _IOC_SIZE(cmd)))
+		return -EFAULT;
 	return 0;
+}
+
+static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct edu_file *ef = file->private_data;
+	long ret;
+
+	/* Unknown numbers never reach the union copy below. */
+	switch (cmd) {
+	case EDU_IOC_INFO:
+	case EDU_IOC_FACTORIAL:
+	case EDU_IOC_RAISE_IRQ:
+	case EDU_IOC_DMA:
+	case EDU_IOC_WRITE_DATA:
+	case EDU_IOC_READ_DATA:
+	case EDU_IOC_SET_SIGNAL:
+	case EDU_IOC_GET_STATS:
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	ret = edu_enter(ef->edu);
+	if (ret)
+		return ret;
+	ret = edu_do_ioctl(ef, cmd, (void __user *)arg,
+			   file->f_flags & O_NONBLOCK);
+	edu_leave(ef->edu);
+	return ret;
 }
 
 static const struct file_operations edu_fops = {
 	.owner = THIS_MODULE,
 	.open = edu_open,
-	.release = edu_release_file,
-	.llseek = noop_llseek,
+	.release = edu_release,
+	.read = edu_fop_read,
+	.poll = edu_poll,
+	.fasync = edu_fasync,
+	.mmap = edu_mmap,
+	.unlocked_ioctl = edu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
 };
 
 void edu_cdev_init(struct edu_dev *edu)

@@ -63,6 +63,7 @@ static void edu_release(struct device *dev)
 	struct edu_dev *edu = to_edu_dev(dev);
 
 	ida_free(&edu_ida, edu->id);
+	pci_dev_put(edu->pdev);
 	kfree(edu);
 }
 
@@ -89,10 +90,12 @@ static struct edu_dev *edu_alloc(struct pci_dev *pdev)
 	}
 
 	edu->id = id;
-	edu->pdev = pdev;
+	edu->pdev = pci_dev_get(pdev);
 	init_rwsem(&edu->gone);
 	mutex_init(&edu->fact_lock);
 	init_completion(&edu->fact_done);
+	spin_lock_init(&edu->events_lock);
+	INIT_LIST_HEAD(&edu->files);
 
 	/* From here on, put_device() frees everything above. */
 	device_initialize(&edu->dev);
@@ -147,6 +150,10 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return dev_err_probe(&pdev->dev, ret, "no usable DMA mask\n");
 
+	ret = edu_dma_init(edu);
+	if (ret)
+		return ret;
+
 	ret = edu_irq_setup(edu, force_intx);
 	if (ret)
 		return ret;
@@ -173,11 +180,15 @@ static void edu_remove(struct pci_dev *pdev)
 
 	/* Wait for hardware accesses from open files; refuse new ones. */
 	down_write(&edu->gone);
-	edu->dead = true;
+	WRITE_ONCE(edu->dead, true);
 	up_write(&edu->gone);
 
+	/* Sleeping readers and pollers wake to -ENODEV / POLLERR|POLLHUP. */
+	edu_events_shutdown(edu);
+	/* A transfer that outlived its timeout must end before memory goes. */
+	edu_dma_quiesce(edu);
 	edu_irq_quiesce(edu);
-	/* devres now frees the IRQ, vectors, mapping, and our reference. */
+	/* devres now frees the IRQ, buffers, vectors, mapping, our reference. */
 }
 
 static const struct pci_device_id edu_ids[] = {

@@ -15,16 +15,16 @@ unsigned int edu_irq_timeout_ms = 1000;
  * @n: operand, 0..EDU_FACTORIAL_MAX (larger results wrap in 32 bits)
  * @result: n! on success
  *
- * Completion is signalled by interrupt. QEMU 7.2 can lose that interrupt
- * (a missing barrier, fixed in 8.0), so on timeout the status register
- * decides: still computing is an error, finished is a lost interrupt.
+ * Completion is signalled by interrupt, but the status register decides:
+ * an injected factorial bit also completes fact_done, and QEMU 7.2 can lose
+ * the real interrupt (a missing barrier, fixed in 8.0).
  *
  * Return: 0, -ERANGE for a bad operand, -EBUSY if the engine is still
  * running an abandoned computation, -ETIMEDOUT, or -EINTR.
  */
 int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 {
-	unsigned long timeout = msecs_to_jiffies(edu_irq_timeout_ms);
+	unsigned long deadline;
 	int ret = 0;
 
 	if (n > EDU_FACTORIAL_MAX)
@@ -44,15 +44,24 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 	edu_write(edu, EDU_REG_STATUS, EDU_STATUS_IRQ_FACT);
 	edu_write(edu, EDU_REG_FACTORIAL, n);
 
-	if (!wait_for_completion_timeout(&edu->fact_done, timeout)) {
-		if (edu_read(edu, EDU_REG_STATUS) & EDU_STATUS_COMPUTING) {
+	deadline = jiffies + msecs_to_jiffies(edu_irq_timeout_ms);
+	for (;;) {
+		long left = deadline - jiffies;
+
+		if (left > 0)
+			wait_for_completion_timeout(&edu->fact_done, left);
+		if (!(edu_read(edu, EDU_REG_STATUS) & EDU_STATUS_COMPUTING))
+			break;
+		if (time_after_eq(jiffies, deadline)) {
+			edu_count(edu, errors);
 			dev_warn_ratelimited(&edu->dev, "factorial timed out\n");
 			ret = -ETIMEDOUT;
 			goto out;
 		}
-		dev_dbg(&edu->dev, "factorial done, interrupt lost\n");
+		reinit_completion(&edu->fact_done);
 	}
 	*result = edu_read(edu, EDU_REG_FACTORIAL);
+	edu_count(edu, factorials);
 out:
 	mutex_unlock(&edu->fact_lock);
 	return ret;

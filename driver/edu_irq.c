@@ -19,12 +19,37 @@ static irqreturn_t edu_irq_handler(int irq, void *data)
 
 	/* Acknowledge first, so a new raise after this is not lost. */
 	edu_write(edu, EDU_REG_IRQ_ACK, status);
-	atomic64_inc(&edu->irq_count);
+	edu_count(edu, irqs);
 
-	if (status & EDU_IRQ_FACTORIAL)
+	if (status & EDU_IRQ_FACTORIAL) {
+		edu_count(edu, irqs_factorial);
 		complete(&edu->fact_done);
+	}
+	if (status & EDU_IRQ_DMA) {
+		edu_count(edu, irqs_dma);
+		complete(&edu->dma_done);
+	}
+	if (status & ~(EDU_IRQ_FACTORIAL | EDU_IRQ_DMA))
+		edu_count(edu, irqs_other);
 
+	edu_events_post(edu, EDU_EVENT_INTERRUPT, status);
 	return IRQ_HANDLED;
+}
+
+/**
+ * edu_raise_irq() - interrupt injection through the device's raise register
+ * @edu: the device, entered
+ * @bits: interrupt status bits to set; not 0
+ *
+ * The device asserts a real interrupt, handled like any other.
+ */
+int edu_raise_irq(struct edu_dev *edu, u32 bits)
+{
+	if (!bits)
+		return -EINVAL;
+	edu_count(edu, injected);
+	edu_write(edu, EDU_REG_IRQ_RAISE, bits);
+	return 0;
 }
 
 int edu_irq_setup(struct edu_dev *edu, bool force_intx)
