@@ -48,7 +48,7 @@ while IFS= read -r line; do
 	case $line in
 	"ok "*) report OK "${line#ok * }"; ran=$((ran + 1)) ;;
 	"not ok "*) report FAIL "${line#not ok * }"; ran=$((ran + 1)) ;;
-	"# dmesg-begin") break ;;
+	"# dmesg-begin" | "# kmemleak-begin") break ;;
 	"#"*) echo "$line" | tee -a "$results" ;;
 	esac
 done <"$ktap"
@@ -99,7 +99,8 @@ splats+='refcount_t:|list_(add|del) corruption|UBSAN:|hardware error|'
 splats+='INFO: task .* blocked'
 found=$(grep -E "$splats" "$console" | head -n 10)
 if [ -n "${EXTRA_PATTERNS:-}" ] && [ -f "$EXTRA_PATTERNS" ]; then
-	found+=$(grep -E -f "$EXTRA_PATTERNS" "$console" | head -n 10)
+	found=$(printf '%s\n%s' "$found" "$(grep -E -f "$EXTRA_PATTERNS" "$console" | head -n 10)" |
+		sed '/^$/d')
 fi
 if [ -z "$found" ]; then
 	report OK kernel_log_clean
