@@ -96,8 +96,8 @@ struct edu_dev {
 
 /**
  * struct edu_file - an open /dev/eduN
- * @ref: held by the open file and by each VMA of its mapping, so the DMA
- *	buffer outlives neither, whatever order they go in
+ * @ref: held by the open file (which its mappings pin) and by a DMA
+ *	transfer that outlived its timeout
  * @edu: the device, referenced through @edu->dev
  * @node: in @edu->files
  * @queue: ring of @len events, @count of them from @head (events_lock)

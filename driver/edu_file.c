@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * An open /dev/eduN: its event queue and its DMA buffer, which mmap() maps
- * (the zero-copy path). The buffer is freed when both the file and every
- * mapping of it are gone, so it can outlive remove() but never a user.
- * Mappings are shared, fixed in size, and not inherited across fork.
+ * (the zero-copy path). A mapping pins the struct file (vm_file), so the
+ * buffer, freed with the last reference to the file context, outlives every
+ * mapping and may outlive remove(), but never a user. Mappings are shared,
+ * fixed in size, and not inherited across fork.
  */
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>
@@ -69,26 +70,9 @@ void edu_file_put(struct edu_file *ef)
 	kref_put(&ef->ref, edu_file_release);
 }
 
-/* A VMA is copied (mremap) or split (partial munmap): one more holder. */
-static void edu_vma_open(struct vm_area_struct *vma)
-{
-	edu_file_get(vma->vm_private_data);
-}
-
-static void edu_vma_close(struct vm_area_struct *vma)
-{
-	edu_file_put(vma->vm_private_data);
-}
-
-static const struct vm_operations_struct edu_vm_ops = {
-	.open = edu_vma_open,
-	.close = edu_vma_close,
-};
-
 int edu_file_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 {
 	unsigned long size = vma->vm_end - vma->vm_start;
-	int ret;
 
 	if (vma->vm_pgoff || size > EDU_MMAP_SIZE)
 		return -EINVAL;
@@ -98,20 +82,17 @@ int edu_file_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
 
+	/*
+	 * No edu_enter() here: mmap() holds mmap_lock, and an ioctl inside
+	 * edu_enter() can fault and want it, a deadlock once remove() waits
+	 * for the write side. Nothing here touches the hardware: the buffer is
+	 * the file's and outlives remove(), so racing it is harmless.
+	 */
+	if (READ_ONCE(ef->edu->dead))
+		return -ENODEV;
+
 	vma->vm_flags &= ~VM_MAYEXEC;
 	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
-
-	ret = edu_enter(ef->edu);
-	if (ret)
-		return ret;
-	ret = dma_mmap_coherent(&ef->edu->pdev->dev, vma, ef->buf, ef->buf_dma,
-				EDU_MMAP_SIZE);
-	edu_leave(ef->edu);
-	if (ret)
-		return ret;
-
-	vma->vm_ops = &edu_vm_ops;
-	vma->vm_private_data = ef;
-	edu_file_get(ef);
-	return 0;
+	return dma_mmap_coherent(&ef->edu->pdev->dev, vma, ef->buf, ef->buf_dma,
+				 EDU_MMAP_SIZE);
 }

@@ -11,21 +11,28 @@
 #include "tests.h"
 #include "util.h"
 
+/* What runs once per interrupt mode. */
+static void run_mode_tests(void)
+{
+	const char *mode = expected_mode();
+
+	ktap_run(mode, core_tests);
+	ktap_run(mode, chardev_tests);
+	ktap_run(mode, signal_tests);
+}
+
 int main(void)
 {
-	const char *intx = getenv("EDU_INTX");
-	int first_intx = intx && !strcmp(intx, "1");
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ktap_plan(2 * ktap_count(core_tests) + ktap_count(tool_tests) +
+	ktap_plan(2 * (ktap_count(core_tests) + ktap_count(chardev_tests) +
+		       ktap_count(signal_tests)) + ktap_count(tool_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
 		  ktap_count(lifetime_tests));
 
-	expected_mode = first_intx ? "intx" : "msi";
-	ktap_run(expected_mode, core_tests);
+	run_mode_tests();
 	ktap_run("tools", tool_tests);
 	ktap_run("module", reload_intx_tests);
-	ktap_run(expected_mode, core_tests);
+	run_mode_tests();
 	ktap_run("module", reload_msi_tests);
 	ktap_run("lifetime", lifetime_tests);
 

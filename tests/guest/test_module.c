@@ -6,9 +6,17 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/edu.h>
 
 #include "tests.h"
 #include "util.h"
@@ -43,8 +51,8 @@ static int load_and_check(const char *params, const char *mode)
 	char names[MAX_EDU][16];
 	int ret = module_load(params), n, expected = expected_devices();
 
-	expected_mode = mode;
 	CHECK(ret == 0, "finit_module(%s): %s", params, strerror(-ret));
+	CHECK(!strcmp(expected_mode(), mode), "loaded in %s mode", expected_mode());
 	n = edu_names(names, MAX_EDU);
 	CHECK(n > 0, "nothing bound");
 	if (expected >= 0)
@@ -146,6 +154,193 @@ static int test_bind_twice_refused(void)
 	return 0;
 }
 
+/*
+ * A mapping is not inherited across fork (touching it in the child faults)
+ * and does not stop exec; the parent's mapping and buffer are unaffected.
+ */
+static int test_fork_exec_with_mmap(void)
+{
+	int fd = open_edu("edu0", O_RDWR), st;
+	struct edu_dma req = { .dir = EDU_DMA_TO_DEVICE, .len = 64 };
+	unsigned char *map;
+	pid_t pid;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	map = mmap(NULL, EDU_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED, "mmap: %s", strerror(errno));
+	memset(map, 0x5a, EDU_MMAP_SIZE);
+	fflush(stdout);
+
+	pid = fork();
+	if (pid == 0) {
+		map[0] = 1;	/* not mapped here: SIGSEGV */
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid, "wait");
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "child status %#x", st);
+
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "exit 7", (char *)NULL);
+		_exit(99);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid, "wait");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7, "exec child status %#x", st);
+
+	CHECK(map[0] == 0x5a && map[EDU_MMAP_SIZE - 1] == 0x5a, "buffer changed");
+	CHECK(ioctl(fd, EDU_IOC_DMA, &req) == 0, "DMA: %s", strerror(errno));
+	munmap(map, EDU_MMAP_SIZE);
+	close(fd);
+	return 0;
+}
+
+/* A child's result through a pipe: what its blocking call returned. */
+struct waiter {
+	pid_t pid;
+	int pipe;
+};
+
+static int start_waiter(struct waiter *w, int use_poll)
+{
+	int p[2];
+
+	if (pipe(p))
+		return -1;
+	fflush(stdout);
+	w->pid = fork();
+	if (w->pid == 0) {
+		int fd = open_edu("edu0", O_RDWR), result;
+
+		struct edu_event ev;
+
+		/* Events keep coming until the device goes: consume them. */
+		result = fd;
+		while (fd >= 0 && use_poll) {
+			struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+			if (poll(&pf, 1, 10000) != 1) {
+				result = -ETIMEDOUT;
+				break;
+			}
+			result = pf.revents;
+			if (!(pf.revents & POLLIN) ||
+			    read(fd, &ev, sizeof(ev)) != sizeof(ev))
+				break;
+		}
+		while (fd >= 0 && !use_poll) {
+			if (read(fd, &ev, sizeof(ev)) < 0) {
+				result = -errno;
+				break;
+			}
+		}
+		if (write(p[1], &result, sizeof(result)) != sizeof(result))
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	w->pipe = p[0];
+	return w->pid < 0 ? -1 : 0;
+}
+
+static int waiter_result(struct waiter *w, int *result)
+{
+	struct pollfd pf = { .fd = w->pipe, .events = POLLIN };
+	int ok = poll(&pf, 1, 5000) == 1 &&
+		 read(w->pipe, result, sizeof(*result)) == sizeof(*result);
+
+	close(w->pipe);
+	if (!ok)
+		kill(w->pid, SIGKILL);
+	waitpid(w->pid, NULL, 0);
+	return ok ? 0 : -1;
+}
+
+/* A child moving data until the device goes: the last error it saw. */
+static pid_t start_dma_loop(int *pipe_rd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open_edu("edu0", O_RDWR), err = 0, i;
+		unsigned char buf[256] = { 0 };
+		struct edu_data d = { .addr = (uintptr_t)buf, .len = sizeof(buf) };
+
+		for (i = 0; fd >= 0 && i < 200 && !err; i++)
+			err = ioctl(fd, EDU_IOC_WRITE_DATA, &d) ? errno : 0;
+		if (write(p[1], &err, sizeof(err)) != sizeof(err))
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	*pipe_rd = p[0];
+	return pid;
+}
+
+/*
+ * Unbind while a reader and a poller sleep, a transfer loop runs and a
+ * mapping is live: the sleepers wake with ENODEV / POLLERR|POLLHUP, the
+ * loop stops with ENODEV, later calls get ENODEV, the mapping stays usable
+ * memory, and once everything is closed the device comes back as edu0.
+ */
+static int test_unbind_with_waiters_and_mmap(void)
+{
+	struct waiter reader, poller;
+	int fd = open_edu("edu0", O_RDWR), result, dma_pipe, dma_err = -1;
+	char bdf[32], name[16];
+	struct edu_info info;
+	struct edu_event ev;
+	unsigned char *map;
+	pid_t dma_pid;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(bdf_of("edu0", bdf, sizeof(bdf)) == 0, "bdf");
+	map = mmap(NULL, EDU_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED, "mmap: %s", strerror(errno));
+	memset(map, 0xa5, EDU_MMAP_SIZE);
+
+	CHECK(start_waiter(&reader, 0) == 0, "reader");
+	CHECK(start_waiter(&poller, 1) == 0, "poller");
+	dma_pid = start_dma_loop(&dma_pipe);
+	CHECK(dma_pid > 0, "dma loop");
+	usleep(300000);	/* let them block */
+
+	CHECK(driver_ctl("unbind", bdf) == 0, "unbind: %s", strerror(errno));
+
+	CHECK(waiter_result(&reader, &result) == 0, "reader did not wake");
+	CHECK(result == -ENODEV, "reader: %d", result);
+	CHECK(waiter_result(&poller, &result) == 0, "poller did not wake");
+	CHECK((result & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP), "poller: %#x",
+	      result);
+	CHECK(read(dma_pipe, &dma_err, sizeof(dma_err)) == sizeof(dma_err), "dma loop");
+	close(dma_pipe);
+	waitpid(dma_pid, NULL, 0);
+	CHECK(dma_err == ENODEV, "dma loop ended with %s", strerror(dma_err));
+
+	CHECK(ioctl(fd, EDU_IOC_INFO, &info) == -1 && errno == ENODEV, "ioctl");
+	CHECK(read(fd, &ev, sizeof(ev)) == -1 && errno == ENODEV, "read");
+	CHECK(mmap(NULL, EDU_MMAP_SIZE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
+	      errno == ENODEV, "new mmap");
+	CHECK(map[7] == 0xa5, "mapping lost its contents");
+	map[7] = 1;
+
+	close(fd);	/* the mapping still holds the file */
+	CHECK(driver_ctl("bind", bdf) == 0, "bind");
+	name_at(bdf, name, sizeof(name));
+	CHECK(name[0] && strcmp(name, "edu0"), "rebound as '%s' while mapped", name);
+	munmap(map, EDU_MMAP_SIZE);
+
+	CHECK(driver_ctl("unbind", bdf) == 0, "unbind again");
+	CHECK(driver_ctl("bind", bdf) == 0, "bind again");
+	name_at(bdf, name, sizeof(name));
+	CHECK(!strcmp(name, "edu0"), "rebound as '%s' after munmap", name);
+	return 0;
+}
+
 const struct test_case reload_intx_tests[] = {
 	TEST(unload_with_devices_bound),
 	TEST(load_rejects_bad_parameter),
@@ -162,5 +357,7 @@ const struct test_case reload_msi_tests[] = {
 const struct test_case lifetime_tests[] = {
 	TEST(unbind_with_open_file),
 	TEST(bind_twice_refused),
+	TEST(fork_exec_with_mmap),
+	TEST(unbind_with_waiters_and_mmap),
 	TEST_END
 };

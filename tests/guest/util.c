@@ -7,14 +7,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/edu.h>
+
 #include "util.h"
 
-const char *expected_mode = "msi";
+const char *expected_mode(void)
+{
+	char val[8] = "";
+
+	read_text("/sys/module/edu/parameters/force_intx", val, sizeof(val));
+	return val[0] == 'Y' ? "intx" : "msi";
+}
 
 int read_text(const char *path, char *buf, size_t len)
 {
@@ -187,4 +197,38 @@ int bdf_of(const char *name, char *bdf, size_t len)
 	target[n] = '\0';
 	snprintf(bdf, len, "%s", basename(target));
 	return 0;
+}
+
+int open_edu(const char *name, int flags)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%.15s", name);
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int next_event(int fd, int ms, struct edu_event *ev)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int ret;
+
+	ret = poll(&p, 1, ms);
+	if (ret < 0)
+		return -errno;
+	if (ret == 0)
+		return -ETIMEDOUT;
+	n = read(fd, ev, sizeof(*ev));
+	if (n < 0)
+		return -errno;
+	return n == sizeof(*ev) ? 0 : -EIO;
+}
+
+int raise_irq(int fd, unsigned int bits)
+{
+	__u32 b = bits;
+
+	return ioctl(fd, EDU_IOC_RAISE_IRQ, &b) ? -errno : 0;
 }

@@ -14,8 +14,8 @@ int write_text(const char *path, const char *val, size_t len);
 int edu_names(char names[][16], int max);
 /* Expected number of devices (EDU_COUNT from the kernel command line), or -1. */
 int expected_devices(void);
-/* "msi" or "intx": what the current phase of the suite loaded. */
-extern const char *expected_mode;
+/* "msi" or "intx": what the loaded module was told (force_intx). */
+const char *expected_mode(void);
 
 /* Sum of the counts on /proc/interrupts' line for name; its chip in chip. */
 long long irq_count(const char *name, char *chip, size_t len);
@@ -30,4 +30,13 @@ int module_load(const char *params);
 /* The PCI address behind eduN ("" if none). */
 int bdf_of(const char *name, char *bdf, size_t len);
 
+
+
+/* The char device (util.c). */
+struct edu_event;
+int open_edu(const char *name, int flags);	/* fd, or -errno */
+/* Waits up to ms for one event on fd and reads it: 0, -ETIMEDOUT or -errno. */
+int next_event(int fd, int ms, struct edu_event *ev);
+/* Raises bits on the device behind fd: 0 or -errno. */
+int raise_irq(int fd, unsigned int bits);
 #endif /* UTIL_H */

@@ -13,6 +13,8 @@
 
 static const struct eductl_cmd *const tables[] = {
 	device_cmds,
+	dma_cmds,
+	event_cmds,
 };
 
 #define NUM_TABLES (sizeof(tables) / sizeof(tables[0]))
@@ -25,7 +27,7 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: eductl COMMAND [ARGS]\n\nCommands:\n");
 	for (t = 0; t < NUM_TABLES; t++)
 		for (c = tables[t]; c->name; c++)
-			fprintf(out, "  %-10s %-16s %s\n", c->name, c->args,
+			fprintf(out, "  %-9s %-28s %s\n", c->name, c->args,
 				c->help);
 	fprintf(out, "\nDevices are named eduN, /dev/eduN or N. Exit status: 0 ok, "
 		     "1 failed, 2 usage, 3 no such device.\n");

@@ -18,7 +18,9 @@ struct eductl_cmd {
 	int (*run)(int argc, char **argv);	/* argv[0] is the command */
 };
 
-extern const struct eductl_cmd device_cmds[];
+extern const struct eductl_cmd device_cmds[];	/* cmd_device.c */
+extern const struct eductl_cmd dma_cmds[];	/* cmd_dma.c */
+extern const struct eductl_cmd event_cmds[];	/* cmd_events.c */
 
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/edu.h>	/* the UAPI header: driver/uapi/linux/edu.h */
+
 #define EDU_PCI_VENDOR		0x1234
 #define EDU_PCI_DEVICE		0x11e8
 #define EDU_SYSFS_CLASS		"/sys/class/edu"
@@ -23,6 +25,10 @@ int edu_parse_devname(const char *s, char name[EDU_NAME_MAX]);
 /* sysfs.c: attributes of /sys/class/edu/NAME/ */
 int edu_attr_read(const char *name, const char *attr, char *buf, size_t len);
 int edu_attr_write(const char *name, const char *attr, const char *val);
+
+/* chardev.c */
+int edu_open_dev(const char *name, int flags);	/* fd or -errno */
+void edu_format_event(const struct edu_event *ev, char *buf, size_t len);
 
 /* discover.c */
 struct edu_pci {

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * eductl dma write|read: the data window, zero-copy by default (the mmap'd
+ * buffer and EDU_IOC_DMA), or by copy with --copy (EDU_IOC_*_DATA).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libedu.h"
+#include "eductl.h"
+
+struct dma_args {
+	char name[EDU_NAME_MAX];
+	unsigned int off;
+	int copy;
+	int npos;
+	char *pos[4];
+};
+
+/* eductl dma write|read [--copy] eduN OFFSET ARG */
+static int parse(int argc, char **argv, struct dma_args *a)
+{
+	int i, ret;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--copy"))
+			a->copy = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("unknown option '%s'", argv[i]);
+		else if (a->npos < 4)
+			a->pos[a->npos++] = argv[i];
+		else
+			return usage_error("too many arguments");
+	}
+	if (a->npos != 3)
+		return usage_error("usage: dma %s [--copy] eduN OFFSET %s", argv[0],
+				   strcmp(argv[0], "write") ? "LENGTH" : "TEXT");
+	ret = device_arg(a->pos[0], a->name);
+	if (ret)
+		return ret;
+	if (edu_parse_uint(a->pos[1], EDU_DATA_WINDOW_SIZE - 1, &a->off))
+		return usage_error("offset '%s' is not in 0..%d", a->pos[1],
+				   EDU_DATA_WINDOW_SIZE - 1);
+	return EXIT_OK;
+}
+
+/* Moves len bytes between buf and the window, by either path. */
+static int transfer(int fd, const struct dma_args *a, void *buf,
+		    unsigned int len, int to_device)
+{
+	struct edu_dma req = {
+		.dir = to_device ? EDU_DMA_TO_DEVICE : EDU_DMA_FROM_DEVICE,
+		.window_off = a->off,
+		.len = len,
+	};
+	struct edu_data data = {
+		.addr = (uintptr_t)buf, .window_off = a->off, .len = len,
+	};
+	void *map;
+	int ret = 0;
+
+	if (a->copy)
+		return ioctl(fd, to_device ? EDU_IOC_WRITE_DATA : EDU_IOC_READ_DATA,
+			     &data) ? -errno : 0;
+
+	map = mmap(NULL, EDU_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	if (to_device)
+		memcpy(map, buf, len);
+	if (ioctl(fd, EDU_IOC_DMA, &req))
+		ret = -errno;
+	else if (!to_device)
+		memcpy(buf, map, len);
+	munmap(map, EDU_MMAP_SIZE);
+	return ret;
+}
+
+static void hexdump(const unsigned char *p, unsigned int len, unsigned int base)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < len; i += 16) {
+		printf("%04x:", base + i);
+		for (j = i; j < i + 16; j++) {
+			if (j < len)
+				printf(" %02x", p[j]);
+			else
+				printf("   ");
+		}
+		printf("  |");
+		for (j = i; j < i + 16 && j < len; j++)
+			putchar(p[j] >= 0x20 && p[j] < 0x7f ? p[j] : '.');
+		printf("|\n");
+	}
+}
+
+static int cmd_dma_write(int argc, char **argv)
+{
+	struct dma_args a;
+	size_t len;
+	int fd, ret;
+
+	ret = parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	len = strlen(a.pos[2]);
+	if (!len || len > EDU_DATA_WINDOW_SIZE - a.off)
+		return usage_error("%zu bytes do not fit the window at %u (%d bytes)",
+				   len, a.off, EDU_DATA_WINDOW_SIZE);
+	fd = edu_open_dev(a.name, O_RDWR);
+	if (fd < 0)
+		return fail(fd, "%s", a.name);
+	ret = transfer(fd, &a, a.pos[2], len, 1);
+	close(fd);
+	if (ret)
+		return fail(ret, "%s: DMA write", a.name);
+	printf("%zu bytes written at %u\n", len, a.off);
+	return EXIT_OK;
+}
+
+static int cmd_dma_read(int argc, char **argv)
+{
+	unsigned char buf[EDU_DATA_WINDOW_SIZE];
+	struct dma_args a;
+	unsigned int len;
+	int fd, ret;
+
+	ret = parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	if (edu_parse_uint(a.pos[2], EDU_DATA_WINDOW_SIZE - a.off, &len) || !len)
+		return usage_error("length '%s' is not in 1..%u", a.pos[2],
+				   EDU_DATA_WINDOW_SIZE - a.off);
+	fd = edu_open_dev(a.name, O_RDWR);
+	if (fd < 0)
+		return fail(fd, "%s", a.name);
+	ret = transfer(fd, &a, buf, len, 0);
+	close(fd);
+	if (ret)
+		return fail(ret, "%s: DMA read", a.name);
+	hexdump(buf, len, a.off);
+	return EXIT_OK;
+}
+
+static const struct eductl_cmd dma_subcmds[] = {
+	{ "write", "[--copy] eduN OFF TEXT", "", cmd_dma_write },
+	{ "read", "[--copy] eduN OFF LEN", "", cmd_dma_read },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static int cmd_dma(int argc, char **argv)
+{
+	const struct eductl_cmd *c;
+
+	if (argc < 2)
+		return usage_error("usage: dma write|read ...");
+	for (c = dma_subcmds; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	return usage_error("unknown dma command '%s'", argv[1]);
+}
+
+const struct eductl_cmd dma_cmds[] = {
+	{ "dma", "write eduN OFF TEXT", "DMA TEXT into the data window (zero-copy; --copy)",
+	  cmd_dma },
+	{ "dma", "read eduN OFF LEN", "DMA from the data window, hex dump (--copy)",
+	  cmd_dma },
+	{ NULL, NULL, NULL, NULL }
+};
