@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -432,6 +434,38 @@ static int test_events_overflow(void)
 	return 0;
 }
 
+/* select(2) and epoll(7) report readability exactly when an event is queued. */
+static int test_events_select_epoll(void)
+{
+	struct epoll_event ee = { .events = EPOLLIN }, got;
+	struct timeval tv = { 0 };
+	int fd = open_edu("edu0", O_RDWR | O_NONBLOCK), ep;
+	struct edu_event ev;
+	fd_set rd;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	ep = epoll_create1(0);
+	CHECK(ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ee) == 0, "epoll");
+
+	FD_ZERO(&rd);
+	FD_SET(fd, &rd);
+	CHECK(select(fd + 1, &rd, NULL, NULL, &tv) == 0, "select: readable when empty");
+	CHECK(epoll_wait(ep, &got, 1, 0) == 0, "epoll: readable when empty");
+
+	CHECK(raise_irq(fd, 0x8000) == 0, "raise");
+	tv.tv_sec = 2;
+	FD_SET(fd, &rd);
+	CHECK(select(fd + 1, &rd, NULL, NULL, &tv) == 1 && FD_ISSET(fd, &rd),
+	      "select: not readable after an interrupt");
+	CHECK(epoll_wait(ep, &got, 1, 2000) == 1 && (got.events & EPOLLIN),
+	      "epoll: not readable after an interrupt");
+	CHECK(read(fd, &ev, sizeof(ev)) == sizeof(ev), "read");
+	CHECK(epoll_wait(ep, &got, 1, 0) == 0, "epoll: readable after draining");
+	close(ep);
+	close(fd);
+	return 0;
+}
+
 /* read(2): whole records only; a bad buffer loses nothing; O_NONBLOCK. */
 static int test_events_read_rules(void)
 {
@@ -489,6 +523,7 @@ const struct test_case chardev_tests[] = {
 	TEST(events_each_once),
 	TEST(events_from_engines),
 	TEST(events_overflow),
+	TEST(events_select_epoll),
 	TEST(events_read_rules),
 	TEST(raise_needs_privilege),
 	TEST_END
