@@ -58,7 +58,7 @@ _userland:
 	$(MAKE) -C userland O=$(B)/userland
 
 _tests: _userland
-	$(MAKE) -C tests/guest O=$(B)/tests
+	$(MAKE) -C tests/guest O=$(B)/tests LIBEDU=$(B)/userland/libedu.a
 
 $(B)/unit/test_parse: _userland FORCE
 	$(MAKE) -C tests/unit O=$(B)/unit LIBEDU=$(B)/userland/libedu.a

@@ -10,8 +10,8 @@
 
 #include "edu.h"
 
-static ssize_t identification_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
+/* Reads a register from the device and prints it in hex. */
+static ssize_t edu_show_reg(struct device *dev, char *buf, unsigned int reg)
 {
 	struct edu_dev *edu = to_edu_dev(dev);
 	u32 val;
@@ -20,25 +20,22 @@ static ssize_t identification_show(struct device *dev,
 	ret = edu_enter(edu);
 	if (ret)
 		return ret;
-	val = edu_read(edu, EDU_REG_IDENT);
+	val = edu_read(edu, reg);
 	edu_leave(edu);
 	return sysfs_emit(buf, "0x%08x\n", val);
+}
+
+static ssize_t identification_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return edu_show_reg(dev, buf, EDU_REG_IDENT);
 }
 static DEVICE_ATTR_RO(identification);
 
 static ssize_t liveness_show(struct device *dev,
 			     struct device_attribute *attr, char *buf)
 {
-	struct edu_dev *edu = to_edu_dev(dev);
-	u32 val;
-	int ret;
-
-	ret = edu_enter(edu);
-	if (ret)
-		return ret;
-	val = edu_read(edu, EDU_REG_LIVENESS);
-	edu_leave(edu);
-	return sysfs_emit(buf, "0x%08x\n", val);
+	return edu_show_reg(dev, buf, EDU_REG_LIVENESS);
 }
 
 static ssize_t liveness_store(struct device *dev,

@@ -58,7 +58,7 @@ static void pattern(unsigned char *buf, unsigned int len, unsigned int seed)
 static int test_info(void)
 {
 	struct edu_info info;
-	int fd = open_edu("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
 	CHECK(ioctl(fd, EDU_IOC_INFO, &info) == 0, "%s", strerror(errno));
@@ -76,7 +76,7 @@ static int test_info(void)
 static int test_ioctl_factorial(void)
 {
 	struct edu_factorial f = { .n = 10 };
-	int fd = open_edu("edu1", O_RDWR), ret;
+	int fd = edu_open_dev("edu1", O_RDWR), ret;
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
 	ret = ioctl(fd, EDU_IOC_FACTORIAL, &f);
@@ -91,7 +91,7 @@ static int test_ioctl_factorial(void)
 /* Unknown numbers, and known numbers with another size or direction. */
 static int test_ioctl_unknown(void)
 {
-	int fd = open_edu("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 	char buf[64] = { 0 };
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
@@ -107,7 +107,7 @@ static int test_ioctl_unknown(void)
 
 static int test_ioctl_efault(void)
 {
-	int fd = open_edu("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 	char data[16] = "x";
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
@@ -131,7 +131,7 @@ static int test_data_copy_roundtrip(void)
 
 	CHECK(n > 0, "no devices");
 	for (d = 0; d < n; d++) {
-		int fd = open_edu(names[d], O_RDWR);
+		int fd = edu_open_dev(names[d], O_RDWR);
 
 		CHECK(fd >= 0, "open %s: %s", names[d], strerror(-fd));
 		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
@@ -164,7 +164,7 @@ static int test_data_mmap_dma(void)
 {
 	static const unsigned int sizes[] = { 1, 7, 512, WINDOW };
 	static unsigned char ref[WINDOW];
-	int fd = open_edu("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 	unsigned char *map;
 	unsigned int s;
 
@@ -203,7 +203,7 @@ static int test_data_invalid_ranges(void)
 	};
 	unsigned char buf[WINDOW + 16];
 	struct edu_stats before, after;
-	int fd = open_edu("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 	unsigned int i;
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
@@ -232,7 +232,7 @@ static int test_data_invalid_ranges(void)
 
 static int test_mmap_checks(void)
 {
-	int fd = open_edu("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 	void *p;
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
@@ -266,7 +266,7 @@ static int test_dma_concurrent(void)
 	for (w = 0; w < WORKERS; w++) {
 		if (fork() == 0) {
 			unsigned char out[LEN], in[LEN];
-			int fd = open_edu("edu0", O_RDWR), r, bad = 0;
+			int fd = edu_open_dev("edu0", O_RDWR), r, bad = 0;
 
 			for (r = 0; fd >= 0 && r < ROUNDS; r++) {
 				pattern(out, LEN, w * 10 + r);
@@ -292,7 +292,7 @@ static int test_dma_concurrent(void)
 static int test_dma_nonblock_busy(void)
 {
 	unsigned char buf[64] = { 0 };
-	int fd = open_edu("edu0", O_RDWR | O_NONBLOCK), busy = 0, other = 0, st;
+	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK), busy = 0, other = 0, st;
 	pid_t pid;
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
@@ -300,7 +300,7 @@ static int test_dma_nonblock_busy(void)
 	pid = fork();
 	CHECK(pid >= 0, "fork");
 	if (pid == 0) {
-		int bfd = open_edu("edu0", O_RDWR), i;
+		int bfd = edu_open_dev("edu0", O_RDWR), i;
 
 		for (i = 0; bfd >= 0 && i < 8; i++)
 			write_window(bfd, 0, buf, sizeof(buf));
@@ -330,7 +330,7 @@ static int test_events_each_once(void)
 	__u64 last[FILES] = { 0 };
 
 	for (f = 0; f < FILES; f++) {
-		fds[f] = open_edu("edu0", O_RDWR);
+		fds[f] = edu_open_dev("edu0", O_RDWR);
 		CHECK(fds[f] >= 0, "open: %s", strerror(-fds[f]));
 	}
 	CHECK(ioctl(fds[0], EDU_IOC_GET_STATS, &before) == 0, "stats");
@@ -377,7 +377,7 @@ static int test_events_from_engines(void)
 	struct edu_factorial fact = { .n = 4 };
 	unsigned char buf[8] = { 0 };
 	struct edu_event ev;
-	int fd = open_edu("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
 	CHECK(ioctl(fd, EDU_IOC_FACTORIAL, &fact) == 0 && fact.result == 24, "4!");
@@ -396,8 +396,8 @@ static int test_events_overflow(void)
 	struct edu_info info;
 	struct edu_stats before, after;
 	struct edu_event ev;
-	int slow = open_edu("edu0", O_RDWR | O_NONBLOCK);
-	int fast = open_edu("edu0", O_RDWR);
+	int slow = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
+	int fast = edu_open_dev("edu0", O_RDWR);
 	unsigned int i, extra = 5, got = 0;
 	__u64 first_seq = 0, prev = 0;
 
@@ -439,7 +439,7 @@ static int test_events_select_epoll(void)
 {
 	struct epoll_event ee = { .events = EPOLLIN }, got;
 	struct timeval tv = { 0 };
-	int fd = open_edu("edu0", O_RDWR | O_NONBLOCK), ep;
+	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK), ep;
 	struct edu_event ev;
 	fd_set rd;
 
@@ -469,7 +469,7 @@ static int test_events_select_epoll(void)
 /* read(2): whole records only; a bad buffer loses nothing; O_NONBLOCK. */
 static int test_events_read_rules(void)
 {
-	int fd = open_edu("edu0", O_RDWR | O_NONBLOCK);
+	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
 	struct edu_event ev[2];
 	char small[8];
 
@@ -490,7 +490,7 @@ static int test_events_read_rules(void)
 /* Injection is a privileged operation. */
 static int test_raise_needs_privilege(void)
 {
-	int fd = open_edu("edu0", O_RDWR), st;
+	int fd = edu_open_dev("edu0", O_RDWR), st;
 	pid_t pid;
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));

@@ -160,7 +160,7 @@ static int test_bind_twice_refused(void)
  */
 static int test_fork_exec_with_mmap(void)
 {
-	int fd = open_edu("edu0", O_RDWR), st;
+	int fd = edu_open_dev("edu0", O_RDWR), st;
 	struct edu_dma req = { .dir = EDU_DMA_TO_DEVICE, .len = 64 };
 	unsigned char *map;
 	pid_t pid;
@@ -209,7 +209,7 @@ static int start_waiter(struct waiter *w, int use_poll)
 	fflush(stdout);
 	w->pid = fork();
 	if (w->pid == 0) {
-		int fd = open_edu("edu0", O_RDWR), result;
+		int fd = edu_open_dev("edu0", O_RDWR), result;
 
 		struct edu_event ev;
 
@@ -266,7 +266,7 @@ static pid_t start_dma_loop(int *pipe_rd)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		int fd = open_edu("edu0", O_RDWR), err = 0, i;
+		int fd = edu_open_dev("edu0", O_RDWR), err = 0, i;
 		unsigned char buf[256] = { 0 };
 		struct edu_data d = { .addr = (uintptr_t)buf, .len = sizeof(buf) };
 
@@ -290,7 +290,7 @@ static pid_t start_dma_loop(int *pipe_rd)
 static int test_unbind_with_waiters_and_mmap(void)
 {
 	struct waiter reader, poller;
-	int fd = open_edu("edu0", O_RDWR), result, dma_pipe, dma_err = -1;
+	int fd = edu_open_dev("edu0", O_RDWR), result, dma_pipe, dma_err = -1;
 	char bdf[32], name[16];
 	struct edu_info info;
 	struct edu_event ev;

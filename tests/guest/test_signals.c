@@ -43,7 +43,7 @@ static void block(int sig, int on)
 
 static int test_fasync_sigio(void)
 {
-	int sig = SIGRTMIN + 2, fd = open_edu("edu0", O_RDWR | O_NONBLOCK);
+	int sig = SIGRTMIN + 2, fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
 	struct edu_event ev;
 	siginfo_t si;
 
@@ -72,7 +72,7 @@ static int test_fasync_sigio(void)
 
 static int test_registered_signal(void)
 {
-	int sig = SIGRTMIN + 1, fd = open_edu("edu1", O_RDWR), i;
+	int sig = SIGRTMIN + 1, fd = edu_open_dev("edu1", O_RDWR), i;
 	struct edu_signal reg = { .signo = sig };
 	struct edu_event ev;
 	siginfo_t si;
@@ -117,7 +117,7 @@ static int test_read_interrupted(void)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerspec its = { .it_value = { .tv_nsec = 200000000 } };
-	int fd = open_edu("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 	struct edu_event ev;
 	ssize_t n;
 	timer_t t;

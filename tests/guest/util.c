@@ -199,16 +199,6 @@ int bdf_of(const char *name, char *bdf, size_t len)
 	return 0;
 }
 
-int open_edu(const char *name, int flags)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/dev/%.15s", name);
-	fd = open(path, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
 int next_event(int fd, int ms, struct edu_event *ev)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "libedu.h"
+
 #define MAX_EDU 16
 
 int read_text(const char *path, char *buf, size_t len);
@@ -34,7 +36,6 @@ int bdf_of(const char *name, char *bdf, size_t len);
 
 /* The char device (util.c). */
 struct edu_event;
-int open_edu(const char *name, int flags);	/* fd, or -errno */
 /* Waits up to ms for one event on fd and reads it: 0, -ETIMEDOUT or -errno. */
 int next_event(int fd, int ms, struct edu_event *ev);
 /* Raises bits on the device behind fd: 0 or -errno. */
