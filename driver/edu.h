@@ -36,7 +36,18 @@ struct edu_counters {
 	atomic64_t factorials;
 	atomic64_t errors;
 	atomic64_t events_dropped;
+	atomic64_t irqs_spurious;
+	atomic64_t irqs_dropped;
 };
+
+/* Faults a developer can inject through debugfs (edu_debugfs.c). */
+struct edu_faults {
+	atomic_t drop_irqs;		/* handle the next N interrupts as lost */
+	atomic_t fail_dma;		/* fail the next N transfers with -EIO */
+	unsigned int dma_delay_ms;	/* delay handling of each DMA completion */
+};
+
+#define EDU_RECENT_EVENTS	16
 
 struct edu_file;
 
@@ -65,6 +76,15 @@ struct edu_file;
  * @files: open files (struct edu_file), each gets every event
  * @event_seq: sequence number of the last event
  * @stats: driver statistics
+ * @node: in the driver's device list (procfs), under edu_devices_lock
+ * @open_files: files open on /dev/eduN
+ * @irqs_kn: sysfs node of stats/irqs, notified on every interrupt
+ * @debugfs: /sys/kernel/debug/edu/eduN
+ * @faults: injected faults
+ * @dbg_sig_pid: process signalled on each event via debugfs (events_lock)
+ * @dbg_signo: its signal (events_lock)
+ * @recent: the last EDU_RECENT_EVENTS events, for debugfs (events_lock)
+ * @recent_count: events ever put in @recent (events_lock)
  */
 struct edu_dev {
 	struct device dev;
@@ -92,6 +112,16 @@ struct edu_dev {
 	u64 event_seq;
 
 	struct edu_counters stats;
+
+	struct list_head node;
+	atomic_t open_files;
+	struct kernfs_node *irqs_kn;
+	struct dentry *debugfs;
+	struct edu_faults faults;
+	struct pid *dbg_sig_pid;
+	int dbg_signo;
+	struct edu_event recent[EDU_RECENT_EVENTS];
+	u64 recent_count;
 };
 
 /**
@@ -141,6 +171,16 @@ static inline void edu_write(struct edu_dev *edu, unsigned int reg, u32 val)
 #define edu_count(edu, field)		atomic64_inc(&(edu)->stats.field)
 #define edu_count_add(edu, field, n)	atomic64_add(n, &(edu)->stats.field)
 
+/* Driver messages at or below edu_log_level (sysctl log_level) are printed. */
+enum { EDU_LOG_ERR, EDU_LOG_WARN, EDU_LOG_INFO, EDU_LOG_DEBUG };
+extern unsigned int edu_log_level;
+#define edu_log(edu, level, fmt, ...)					\
+	do {								\
+		if ((level) <= READ_ONCE(edu_log_level))		\
+			dev_printk((level) == EDU_LOG_WARN ? KERN_WARNING : \
+				   KERN_INFO, &(edu)->dev, fmt, ##__VA_ARGS__); \
+	} while (0)
+
 /* edu_core.c */
 extern struct class edu_class;
 int edu_enter(struct edu_dev *edu);
@@ -182,6 +222,7 @@ __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
 			 struct poll_table_struct *wait);
 int edu_events_set_signal(struct edu_file *ef, int signo);
 void edu_stats_read(struct edu_dev *edu, struct edu_stats *st);
+int edu_events_set_debug_signal(struct edu_dev *edu, pid_t nr, int signo);
 
 /* edu_cdev.c */
 int edu_chrdev_init(void);
@@ -191,5 +232,24 @@ dev_t edu_devt(int id);
 
 /* edu_sysfs.c */
 extern const struct attribute_group *edu_groups[];
+void edu_sysfs_setup(struct edu_dev *edu);
+void edu_sysfs_release(struct edu_dev *edu);
+
+/* edu_procfs.c: /proc/driver/edu and the list of bound devices */
+int edu_procfs_init(void);
+void edu_procfs_exit(void);
+void edu_procfs_add(struct edu_dev *edu);
+void edu_procfs_del(struct edu_dev *edu);
+
+/* edu_debugfs.c */
+void edu_debugfs_init(void);
+void edu_debugfs_exit(void);
+void edu_debugfs_add(struct edu_dev *edu);
+void edu_debugfs_del(struct edu_dev *edu);
+
+/* edu_sysctl.c */
+int edu_sysctl_init(void);
+void edu_upcall_helper_get(char *buf, size_t len);
+void edu_sysctl_exit(void);
 
 #endif /* EDU_H */

@@ -33,8 +33,10 @@ static int edu_open(struct inode *inode, struct file *file)
 	if (ret)
 		return ret;
 	ef = edu_file_alloc(edu);
-	if (ef)
+	if (ef) {
 		edu_events_attach(ef);
+		atomic_inc(&edu->open_files);
+	}
 	edu_leave(edu);
 	if (!ef)
 		return -ENOMEM;
@@ -49,6 +51,7 @@ static int edu_release(struct inode *inode, struct file *file)
 	struct edu_file *ef = file->private_data;
 
 	edu_events_detach(ef);
+	atomic_dec(&ef->edu->open_files);
 	edu_file_put(ef);
 	return 0;
 }

@@ -62,6 +62,8 @@ static void edu_release(struct device *dev)
 {
 	struct edu_dev *edu = to_edu_dev(dev);
 
+	edu_sysfs_release(edu);
+	put_pid(edu->dbg_sig_pid);
 	ida_free(&edu_ida, edu->id);
 	pci_dev_put(edu->pdev);
 	kfree(edu);
@@ -164,6 +166,9 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return dev_err_probe(&pdev->dev, ret, "cannot add %s\n",
 				     dev_name(&edu->dev));
+	edu_sysfs_setup(edu);
+	edu_debugfs_add(edu);
+	edu_procfs_add(edu);
 
 	dev_info(&pdev->dev, "%s: edu %u.%u, %s interrupt %d\n",
 		 dev_name(&edu->dev), ident >> 24, (ident >> 16) & 0xff,
@@ -175,6 +180,9 @@ static void edu_remove(struct pci_dev *pdev)
 {
 	struct edu_dev *edu = pci_get_drvdata(pdev);
 
+	/* Out of /proc/driver/edu; debugfs files gone and drained. */
+	edu_procfs_del(edu);
+	edu_debugfs_del(edu);
 	/* No new opens; sysfs attributes are gone and drained. */
 	cdev_device_del(&edu->cdev, &edu->dev);
 
@@ -208,9 +216,19 @@ static int __init edu_init(void)
 {
 	int ret;
 
-	ret = class_register(&edu_class);
+	ret = edu_sysctl_init();
 	if (ret)
 		return ret;
+
+	ret = edu_procfs_init();
+	if (ret)
+		goto err_sysctl;
+
+	edu_debugfs_init();
+
+	ret = class_register(&edu_class);
+	if (ret)
+		goto err_debugfs;
 
 	ret = edu_chrdev_init();
 	if (ret)
@@ -226,6 +244,11 @@ err_chrdev:
 	edu_chrdev_exit();
 err_class:
 	class_unregister(&edu_class);
+err_debugfs:
+	edu_debugfs_exit();
+	edu_procfs_exit();
+err_sysctl:
+	edu_sysctl_exit();
 	return ret;
 }
 module_init(edu_init);
@@ -235,6 +258,9 @@ static void __exit edu_exit(void)
 	pci_unregister_driver(&edu_driver);
 	edu_chrdev_exit();
 	class_unregister(&edu_class);
+	edu_debugfs_exit();
+	edu_procfs_exit();
+	edu_sysctl_exit();
 	ida_destroy(&edu_ida);
 }
 module_exit(edu_exit);

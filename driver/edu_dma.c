@@ -43,6 +43,25 @@ static void edu_dma_unpin(struct edu_dev *edu)
 }
 
 /*
+ * Fault injection: the completion is handled dma_delay_ms late; past the
+ * timeout that is a timeout, as it would be for a slow driver.
+ */
+static int edu_dma_delay_fault(struct edu_dev *edu)
+{
+	unsigned int delay = READ_ONCE(edu->faults.dma_delay_ms);
+	unsigned int timeout = READ_ONCE(edu_dma_timeout_ms);
+
+	if (!delay)
+		return 0;
+	msleep(min(delay, timeout));
+	if (delay < timeout)
+		return 0;
+	edu_log(edu, EDU_LOG_WARN,
+		"DMA completion handled %u ms late (fault injected)\n", delay);
+	return -ETIMEDOUT;
+}
+
+/*
  * Waits for the engine, not merely for an interrupt: an injected DMA bit
  * also completes dma_done, and QEMU 7.2 can lose the real one.
  */
@@ -56,11 +75,12 @@ static int edu_dma_wait(struct edu_dev *edu)
 		if (left > 0)
 			wait_for_completion_timeout(&edu->dma_done, left);
 		if (!edu_dma_running(edu))
-			return 0;
+			break;
 		if (time_after_eq(jiffies, deadline))
 			return -ETIMEDOUT;
 		reinit_completion(&edu->dma_done);
 	}
+	return edu_dma_delay_fault(edu);
 }
 
 static int edu_dma_lock(struct edu_dev *edu, bool nonblock)
@@ -92,6 +112,12 @@ static int edu_dma_locked(struct edu_dev *edu, struct edu_file *owner,
 		return -EBUSY;
 	edu_dma_unpin(edu);
 
+	if (atomic_dec_if_positive(&edu->faults.fail_dma) >= 0) {
+		edu_count(edu, errors);
+		edu_log(edu, EDU_LOG_INFO, "DMA failed (fault injected)\n");
+		return -EIO;
+	}
+
 	if (to_ram)
 		cmd |= EDU_DMA_CMD_TO_RAM;
 	reinit_completion(&edu->dma_done);
@@ -103,7 +129,9 @@ static int edu_dma_locked(struct edu_dev *edu, struct edu_file *owner,
 	ret = edu_dma_wait(edu);
 	if (ret) {
 		edu_count(edu, errors);
-		dev_warn_ratelimited(&edu->dev, "DMA of %u bytes timed out\n", len);
+		if (edu_dma_running(edu))
+			edu_log(edu, EDU_LOG_WARN, "DMA of %u bytes timed out\n",
+				len);
 		/* Keep the target alive until the engine is seen idle. */
 		if (owner) {
 			edu_file_get(owner);
@@ -113,6 +141,8 @@ static int edu_dma_locked(struct edu_dev *edu, struct edu_file *owner,
 	}
 	edu_count(edu, dma_transfers);
 	edu_count_add(edu, dma_bytes, len);
+	edu_log(edu, EDU_LOG_INFO, "DMA of %u bytes %s offset %u\n", len,
+		to_ram ? "from" : "to", dev_off);
 	return 0;
 }
 

@@ -49,22 +49,24 @@ static void edu_file_push(struct edu_file *ef, const struct edu_event *ev)
 	ef->count++;
 }
 
-/* Called with events_lock held; sends no more than a signal, never sleeps. */
-static void edu_file_signal(struct edu_file *ef, const struct edu_event *ev)
+/*
+ * Called with events_lock held, from any context: a process-directed signal
+ * with the event's sequence number; nothing if the process has exited.
+ */
+static void edu_send_signal(struct pid *pid, int signo, u64 seq)
 {
 	struct kernel_siginfo info;
 	struct task_struct *task;
 
 	clear_siginfo(&info);
-	info.si_signo = ef->signo;
+	info.si_signo = signo;
 	info.si_code = SI_KERNEL;
-	info.si_value.sival_ptr = (void __user *)(uintptr_t)ev->seq;
+	info.si_value.sival_ptr = (void __user *)(uintptr_t)seq;
 
-	/* A process-directed signal; nothing if the process has exited. */
 	rcu_read_lock();
-	task = pid_task(ef->sig_pid, PIDTYPE_PID);
+	task = pid_task(pid, PIDTYPE_PID);
 	if (task)
-		send_sig_info(ef->signo, &info, task);
+		send_sig_info(signo, &info, task);
 	rcu_read_unlock();
 }
 
@@ -91,13 +93,16 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status)
 
 	spin_lock_irqsave(&edu->events_lock, flags);
 	ev.seq = ++edu->event_seq;
+	edu->recent[edu->recent_count++ % EDU_RECENT_EVENTS] = ev;
 	list_for_each_entry(ef, &edu->files, node) {
 		edu_file_push(ef, &ev);
 		wake_up_interruptible(&ef->wait);
 		kill_fasync(&ef->fasync, SIGIO, POLL_IN);
 		if (ef->sig_pid)
-			edu_file_signal(ef, &ev);
+			edu_send_signal(ef->sig_pid, ef->signo, ev.seq);
 	}
+	if (edu->dbg_sig_pid)
+		edu_send_signal(edu->dbg_sig_pid, edu->dbg_signo, ev.seq);
 	spin_unlock_irqrestore(&edu->events_lock, flags);
 }
 
@@ -210,6 +215,50 @@ __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
 	return mask;
 }
 
+static bool edu_signal_ok(int signo)
+{
+	return signo > 0 && valid_signal(signo) && signo != SIGKILL &&
+	       signo != SIGSTOP;
+}
+
+/* Replaces a (struct pid, signal) registration under events_lock. */
+static void edu_swap_signal(struct edu_dev *edu, struct pid **slot, int *signo_slot,
+			    struct pid *pid, int signo)
+{
+	struct pid *old;
+
+	spin_lock_irq(&edu->events_lock);
+	old = *slot;
+	*slot = pid;
+	*signo_slot = signo;
+	spin_unlock_irq(&edu->events_lock);
+	put_pid(old);
+}
+
+/**
+ * edu_events_set_debug_signal() - debugfs signal_pid: signal any process
+ * @edu: the device
+ * @nr: the process ID (in the caller's namespace), or 0 to stop
+ * @signo: the signal
+ *
+ * Return: 0, -EINVAL for a bad signal or ID, -ESRCH for no such process.
+ */
+int edu_events_set_debug_signal(struct edu_dev *edu, pid_t nr, int signo)
+{
+	struct pid *pid = NULL;
+
+	if (nr < 0 || (nr && !edu_signal_ok(signo)))
+		return -EINVAL;
+	if (nr) {
+		pid = find_get_pid(nr);
+		if (!pid)
+			return -ESRCH;
+	}
+	edu_swap_signal(edu, &edu->dbg_sig_pid, &edu->dbg_signo, pid,
+			nr ? signo : 0);
+	return 0;
+}
+
 /**
  * edu_events_set_signal() - signal the calling process on every event
  * @ef: the file
@@ -219,22 +268,13 @@ __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
  */
 int edu_events_set_signal(struct edu_file *ef, int signo)
 {
-	struct edu_dev *edu = ef->edu;
-	struct pid *old, *pid = NULL;
+	struct pid *pid = NULL;
 
-	if (signo < 0 || !valid_signal(signo) || signo == SIGKILL ||
-	    signo == SIGSTOP)
+	if (signo && !edu_signal_ok(signo))
 		return -EINVAL;
 	if (signo)
 		pid = get_pid(task_tgid(current));
-
-	spin_lock_irq(&edu->events_lock);
-	old = ef->sig_pid;
-	ef->sig_pid = pid;
-	ef->signo = signo;
-	spin_unlock_irq(&edu->events_lock);
-
-	put_pid(old);
+	edu_swap_signal(ef->edu, &ef->sig_pid, &ef->signo, pid, signo);
 	return 0;
 }
 
@@ -252,4 +292,6 @@ void edu_stats_read(struct edu_dev *edu, struct edu_stats *st)
 	st->factorials = atomic64_read(&c->factorials);
 	st->errors = atomic64_read(&c->errors);
 	st->events_dropped = atomic64_read(&c->events_dropped);
+	st->irqs_spurious = atomic64_read(&c->irqs_spurious);
+	st->irqs_dropped = atomic64_read(&c->irqs_dropped);
 }

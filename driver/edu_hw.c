@@ -54,7 +54,7 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 			break;
 		if (time_after_eq(jiffies, deadline)) {
 			edu_count(edu, errors);
-			dev_warn_ratelimited(&edu->dev, "factorial timed out\n");
+			edu_log(edu, EDU_LOG_WARN, "factorial timed out\n");
 			ret = -ETIMEDOUT;
 			goto out;
 		}
@@ -62,6 +62,7 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 	}
 	*result = edu_read(edu, EDU_REG_FACTORIAL);
 	edu_count(edu, factorials);
+	edu_log(edu, EDU_LOG_INFO, "%u! = %u\n", n, *result);
 out:
 	mutex_unlock(&edu->fact_lock);
 	return ret;

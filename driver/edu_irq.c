@@ -14,12 +14,24 @@ static irqreturn_t edu_irq_handler(int irq, void *data)
 	u32 status = edu_read(edu, EDU_REG_IRQ_STATUS);
 
 	/* Zero: a sharer's interrupt. All ones: the device is gone. */
-	if (!status || status == ~0U)
+	if (!status || status == ~0U) {
+		edu_count(edu, irqs_spurious);
 		return IRQ_NONE;
+	}
 
 	/* Acknowledge first, so a new raise after this is not lost. */
 	edu_write(edu, EDU_REG_IRQ_ACK, status);
 	edu_count(edu, irqs);
+	/* Pollers of stats/irqs wake (any context is fine for this). */
+	if (edu->irqs_kn)
+		sysfs_notify_dirent(edu->irqs_kn);
+
+	/* Fault injection: acknowledged, then forgotten as if lost. */
+	if (atomic_dec_if_positive(&edu->faults.drop_irqs) >= 0) {
+		edu_count(edu, irqs_dropped);
+		return IRQ_HANDLED;
+	}
+	edu_log(edu, EDU_LOG_DEBUG, "interrupt, status 0x%08x\n", status);
 
 	if (status & EDU_IRQ_FACTORIAL) {
 		edu_count(edu, irqs_factorial);

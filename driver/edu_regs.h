@@ -30,6 +30,7 @@
 
 #define EDU_IRQ_FACTORIAL	BIT(0)	/* factorial finished */
 #define EDU_IRQ_DMA		BIT(8)	/* DMA transfer finished */
+#define EDU_IRQ_SPURIOUS	BIT(31)	/* raised and cleared by debugfs spurious_irq */
 
 #define EDU_DMA_CMD_START	BIT(0)
 #define EDU_DMA_CMD_TO_RAM	BIT(1)	/* 0: RAM -> device, 1: device -> RAM */

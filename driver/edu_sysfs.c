@@ -100,6 +100,27 @@ static ssize_t factorial_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(factorial);
 
+static ssize_t status_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return edu_show_reg(dev, buf, EDU_REG_STATUS);
+}
+static DEVICE_ATTR_RO(status);
+
+static ssize_t interrupt_status_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return edu_show_reg(dev, buf, EDU_REG_IRQ_STATUS);
+}
+static DEVICE_ATTR_RO(interrupt_status);
+
+static ssize_t dma_mask_bits_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", EDU_DMA_MASK_BITS);
+}
+static DEVICE_ATTR_RO(dma_mask_bits);
+
 static ssize_t interrupt_mode_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
@@ -111,7 +132,10 @@ static struct attribute *edu_attrs[] = {
 	&dev_attr_identification.attr,
 	&dev_attr_liveness.attr,
 	&dev_attr_factorial.attr,
+	&dev_attr_status.attr,
+	&dev_attr_interrupt_status.attr,
 	&dev_attr_interrupt_mode.attr,
+	&dev_attr_dma_mask_bits.attr,
 	NULL
 };
 
@@ -119,7 +143,75 @@ static const struct attribute_group edu_group = {
 	.attrs = edu_attrs,
 };
 
-const struct attribute_group *edu_groups[] = {
-	&edu_group,
+/* stats/: one counter per attribute, read without touching the device. */
+#define EDU_STAT_ATTR(_field)						\
+static ssize_t _field##_show(struct device *dev,			\
+			     struct device_attribute *attr, char *buf)	\
+{									\
+	struct edu_dev *edu = to_edu_dev(dev);				\
+									\
+	return sysfs_emit(buf, "%lld\n",				\
+			  atomic64_read(&edu->stats._field));		\
+}									\
+static DEVICE_ATTR_RO(_field)
+
+EDU_STAT_ATTR(irqs);
+EDU_STAT_ATTR(irqs_factorial);
+EDU_STAT_ATTR(irqs_dma);
+EDU_STAT_ATTR(irqs_other);
+EDU_STAT_ATTR(irqs_spurious);
+EDU_STAT_ATTR(irqs_dropped);
+EDU_STAT_ATTR(injected);
+EDU_STAT_ATTR(dma_transfers);
+EDU_STAT_ATTR(dma_bytes);
+EDU_STAT_ATTR(factorials);
+EDU_STAT_ATTR(errors);
+EDU_STAT_ATTR(events_dropped);
+
+static struct attribute *edu_stats_attrs[] = {
+	&dev_attr_irqs.attr,
+	&dev_attr_irqs_factorial.attr,
+	&dev_attr_irqs_dma.attr,
+	&dev_attr_irqs_other.attr,
+	&dev_attr_irqs_spurious.attr,
+	&dev_attr_irqs_dropped.attr,
+	&dev_attr_injected.attr,
+	&dev_attr_dma_transfers.attr,
+	&dev_attr_dma_bytes.attr,
+	&dev_attr_factorials.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_events_dropped.attr,
 	NULL
 };
+
+static const struct attribute_group edu_stats_group = {
+	.name = "stats",
+	.attrs = edu_stats_attrs,
+};
+
+const struct attribute_group *edu_groups[] = {
+	&edu_group,
+	&edu_stats_group,
+	NULL
+};
+
+/*
+ * After the device is added: look up stats/irqs once, so the interrupt
+ * handler can notify its pollers without a lookup (which may sleep).
+ */
+void edu_sysfs_setup(struct edu_dev *edu)
+{
+	struct kernfs_node *stats;
+
+	stats = sysfs_get_dirent(edu->dev.kobj.sd, "stats");
+	if (!stats)
+		return;
+	edu->irqs_kn = sysfs_get_dirent(stats, "irqs");
+	sysfs_put(stats);
+}
+
+/* When the device is freed: the handler can no longer run. */
+void edu_sysfs_release(struct edu_dev *edu)
+{
+	sysfs_put(edu->irqs_kn);
+}

@@ -8,6 +8,7 @@
 extern const struct test_case core_tests[];	/* test_core.c: per interrupt mode */
 extern const struct test_case chardev_tests[];	/* test_chardev.c: per mode */
 extern const struct test_case signal_tests[];	/* test_signals.c: per mode */
+extern const struct test_case fs_tests[];	/* test_fs.c: per mode */
 extern const struct test_case tool_tests[];	/* test_tools.c */
 extern const struct test_case reload_intx_tests[];	/* test_module.c */
 extern const struct test_case reload_msi_tests[];

@@ -106,6 +106,8 @@ struct edu_stats {
 	__u64 factorials;
 	__u64 errors;		/* timeouts and failed device operations */
 	__u64 events_dropped;	/* summed over all open files */
+	__u64 irqs_spurious;	/* handler called with no status bit set */
+	__u64 irqs_dropped;	/* handled as lost (debugfs fault injection) */
 };
 
 #define EDU_IOC_MAGIC		0xED

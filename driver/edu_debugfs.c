@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/edu/eduN/: the developer's backdoor, root only and gone
+ * with the device (removal waits for operations in progress):
+ *   regs           every register, named, in hex
+ *   inject_irq     write bits: raised through the device's raise register
+ *   drop_irqs      handle the next N interrupts as if they were lost
+ *   fail_dma       fail the next N DMA transfers with -EIO
+ *   dma_delay_ms   delay the handling of every DMA completion by N ms
+ *   spurious_irq   write N: N real interrupts that find no status bit set
+ *   signal_pid     write "PID [SIGNO]": signal that process on every event
+ *   events         the last events, oldest first
+ */
+#include <linux/debugfs.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/seq_file.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "edu.h"
+
+#define EDU_FAULT_MAX		1000000
+#define EDU_DELAY_MAX_MS	60000
+
+static struct dentry *edu_debugfs_root;
+
+static const struct {
+	const char *name;
+	unsigned int reg;
+	bool wide;
+} edu_reg_names[] = {
+	{ "identification", EDU_REG_IDENT },
+	{ "liveness", EDU_REG_LIVENESS },
+	{ "factorial", EDU_REG_FACTORIAL },
+	{ "status", EDU_REG_STATUS },
+	{ "irq_status", EDU_REG_IRQ_STATUS },
+	{ "dma_src", EDU_REG_DMA_SRC, true },
+	{ "dma_dst", EDU_REG_DMA_DST, true },
+	{ "dma_count", EDU_REG_DMA_COUNT, true },
+	{ "dma_cmd", EDU_REG_DMA_CMD, true },
+};
+
+static int edu_regs_show(struct seq_file *m, void *v)
+{
+	struct edu_dev *edu = m->private;
+	unsigned int i;
+	int ret;
+
+	ret = edu_enter(edu);
+	if (ret)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(edu_reg_names); i++) {
+		unsigned int reg = edu_reg_names[i].reg;
+
+		/* Below 0x80 only 4-byte accesses work. */
+		if (edu_reg_names[i].wide)
+			seq_printf(m, "0x%02x %-16s 0x%016llx\n", reg,
+				   edu_reg_names[i].name, readq(edu->regs + reg));
+		else
+			seq_printf(m, "0x%02x %-16s 0x%08x\n", reg,
+				   edu_reg_names[i].name, edu_read(edu, reg));
+	}
+	edu_leave(edu);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edu_regs);
+
+static int edu_events_show(struct seq_file *m, void *v)
+{
+	struct edu_event *recent;
+	struct edu_dev *edu = m->private;
+	u64 count, first, i;
+
+	recent = kmalloc_array(EDU_RECENT_EVENTS, sizeof(*recent), GFP_KERNEL);
+	if (!recent)
+		return -ENOMEM;
+	spin_lock_irq(&edu->events_lock);
+	memcpy(recent, edu->recent, sizeof(edu->recent));
+	count = edu->recent_count;
+	spin_unlock_irq(&edu->events_lock);
+
+	first = count > EDU_RECENT_EVENTS ? count - EDU_RECENT_EVENTS : 0;
+	for (i = first; i < count; i++) {
+		const struct edu_event *ev = &recent[i % EDU_RECENT_EVENTS];
+
+		seq_printf(m, "seq %llu type %u status 0x%08x time %llu\n",
+			   ev->seq, ev->type, ev->irq_status, ev->timestamp_ns);
+	}
+	kfree(recent);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edu_events);
+
+/* Reads a whole unsigned number from a debugfs write. */
+static int edu_debugfs_uint(const char __user *ubuf, size_t count,
+			    unsigned int max, unsigned int *val)
+{
+	int ret = kstrtouint_from_user(ubuf, count, 0, val);
+
+	if (ret)
+		return ret;
+	return *val > max ? -ERANGE : 0;
+}
+
+static ssize_t edu_inject_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct edu_dev *edu = file->private_data;
+	u32 bits;
+	int ret;
+
+	ret = kstrtou32_from_user(ubuf, count, 0, &bits);
+	if (ret)
+		return ret;
+	ret = edu_enter(edu);
+	if (ret)
+		return ret;
+	ret = edu_raise_irq(edu, bits);
+	edu_leave(edu);
+	return ret ? ret : count;
+}
+
+static const struct file_operations edu_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = edu_inject_write,
+	.llseek = no_llseek,
+};
+
+/*
+ * Runs on the CPU our interrupt targets, with interrupts off there: the
+ * interrupt the raise asserts is taken only after the acknowledge, so the
+ * handler finds no status bit set.
+ */
+static void edu_spurious_on_cpu(void *data)
+{
+	struct edu_dev *edu = data;
+
+	edu_write(edu, EDU_REG_IRQ_RAISE, EDU_IRQ_SPURIOUS);
+	edu_write(edu, EDU_REG_IRQ_ACK, EDU_IRQ_SPURIOUS);
+}
+
+/* A real interrupt with no status: the handler must say IRQ_NONE. */
+static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct edu_dev *edu = file->private_data;
+	const struct cpumask *mask;
+	unsigned int n, i;
+	int ret;
+
+	ret = edu_debugfs_uint(ubuf, count, 1000, &n);
+	if (ret)
+		return ret;
+	ret = edu_enter(edu);
+	if (ret)
+		return ret;
+	mask = irq_data_get_effective_affinity_mask(irq_get_irq_data(edu->irq));
+	for (i = 0; i < n && !ret; i++)
+		ret = smp_call_function_single(cpumask_first(mask),
+					       edu_spurious_on_cpu, edu, 1);
+	edu_leave(edu);
+	return ret ? ret : count;
+}
+
+static const struct file_operations edu_spurious_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = edu_spurious_write,
+	.llseek = no_llseek,
+};
+
+static ssize_t edu_signal_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct edu_dev *edu = file->private_data;
+	char buf[32];
+	pid_t nr;
+	int signo, len;
+
+	spin_lock_irq(&edu->events_lock);
+	nr = pid_vnr(edu->dbg_sig_pid);
+	signo = edu->dbg_signo;
+	spin_unlock_irq(&edu->events_lock);
+
+	len = scnprintf(buf, sizeof(buf), "%d %d\n", nr, signo);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/* "PID" (SIGUSR1) or "PID SIGNO", decimal; "0" stops. */
+static ssize_t edu_signal_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct edu_dev *edu = file->private_data;
+	int nr, signo = SIGUSR1, ret;
+	char buf[32], *p, *pid_str;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	p = strim(buf);
+	pid_str = strsep(&p, " ");
+	ret = kstrtoint(pid_str, 10, &nr);
+	if (!ret && p)
+		ret = kstrtoint(skip_spaces(p), 10, &signo);
+	if (ret)
+		return ret;
+	ret = edu_events_set_debug_signal(edu, nr, signo);
+	return ret ? ret : count;
+}
+
+static const struct file_operations edu_signal_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = edu_signal_read,
+	.write = edu_signal_write,
+	.llseek = no_llseek,
+};
+
+/* The fault knobs: a number with a range, read back as set. */
+#define EDU_FAULT_ATTR(_name, _field, _max, _get, _set)			\
+static int edu_##_name##_get(void *data, u64 *val)			\
+{									\
+	struct edu_dev *edu = data;					\
+									\
+	*val = _get(&edu->faults._field);				\
+	return 0;							\
+}									\
+static int edu_##_name##_set(void *data, u64 val)			\
+{									\
+	struct edu_dev *edu = data;					\
+									\
+	if (val > (_max))						\
+		return -ERANGE;						\
+	_set(&edu->faults._field, val);					\
+	return 0;							\
+}									\
+DEFINE_DEBUGFS_ATTRIBUTE(edu_##_name##_fops, edu_##_name##_get,	\
+			 edu_##_name##_set, "%llu\n")
+
+#define edu_uint_get(p)		READ_ONCE(*(p))
+#define edu_uint_set(p, v)	WRITE_ONCE(*(p), (v))
+
+EDU_FAULT_ATTR(drop_irqs, drop_irqs, EDU_FAULT_MAX, atomic_read, atomic_set);
+EDU_FAULT_ATTR(fail_dma, fail_dma, EDU_FAULT_MAX, atomic_read, atomic_set);
+EDU_FAULT_ATTR(dma_delay, dma_delay_ms, EDU_DELAY_MAX_MS, edu_uint_get,
+	       edu_uint_set);
+
+void edu_debugfs_add(struct edu_dev *edu)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir(dev_name(&edu->dev), edu_debugfs_root);
+	edu->debugfs = dir;
+	debugfs_create_file("regs", 0400, dir, edu, &edu_regs_fops);
+	debugfs_create_file("inject_irq", 0200, dir, edu, &edu_inject_fops);
+	debugfs_create_file_unsafe("drop_irqs", 0600, dir, edu,
+				   &edu_drop_irqs_fops);
+	debugfs_create_file_unsafe("fail_dma", 0600, dir, edu,
+				   &edu_fail_dma_fops);
+	debugfs_create_file_unsafe("dma_delay_ms", 0600, dir, edu,
+				   &edu_dma_delay_fops);
+	debugfs_create_file("spurious_irq", 0200, dir, edu, &edu_spurious_fops);
+	debugfs_create_file("signal_pid", 0600, dir, edu, &edu_signal_fops);
+	debugfs_create_file("events", 0400, dir, edu, &edu_events_fops);
+}
+
+/* Waits for operations in progress on the files, so it runs first in remove(). */
+void edu_debugfs_del(struct edu_dev *edu)
+{
+	debugfs_remove_recursive(edu->debugfs);
+	edu->debugfs = NULL;
+}
+
+void edu_debugfs_init(void)
+{
+	edu_debugfs_root = debugfs_create_dir("edu", NULL);
+}
+
+void edu_debugfs_exit(void)
+{
+	debugfs_remove_recursive(edu_debugfs_root);
+}

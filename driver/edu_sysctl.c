@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/sys/dev/edu/: driver-wide tunables, with their ranges enforced by
+ * the sysctl core. Writes need root (mode 0644 and the sysctl permission
+ * check); each takes effect at the next operation that reads it.
+ */
+#include <linux/string.h>
+#include <linux/sysctl.h>
+
+#include "edu.h"
+
+unsigned int edu_log_level = EDU_LOG_WARN;
+
+/* The upcall helper: an absolute path, read by the upcall route. */
+static DEFINE_MUTEX(edu_helper_lock);
+static char edu_upcall_helper[256] = "/usr/bin/edu-upcall";
+
+/* Copies the helper path out (the upcall route's reader). */
+void edu_upcall_helper_get(char *buf, size_t len)
+{
+	mutex_lock(&edu_helper_lock);
+	strscpy(buf, edu_upcall_helper, len);
+	mutex_unlock(&edu_helper_lock);
+}
+
+static bool edu_valid_helper(const char *path)
+{
+	const char *p;
+
+	if (path[0] != '/')
+		return false;
+	for (p = path; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* proc_dostring on a copy, so a refused value changes nothing. */
+static int edu_helper_handler(struct ctl_table *table, int write, void *buffer,
+			      size_t *lenp, loff_t *ppos)
+{
+	char path[sizeof(edu_upcall_helper)];
+	struct ctl_table tmp = *table;
+	int ret;
+
+	tmp.data = path;
+	tmp.maxlen = sizeof(path);
+	if (!write) {
+		edu_upcall_helper_get(path, sizeof(path));
+		return proc_dostring(&tmp, 0, buffer, lenp, ppos);
+	}
+	/* proc_dostring silently truncates: refuse what does not fit. */
+	if (*ppos || *lenp >= sizeof(path))
+		return -EINVAL;
+	path[0] = '\0';
+	ret = proc_dostring(&tmp, 1, buffer, lenp, ppos);
+	if (ret)
+		return ret;
+	if (!edu_valid_helper(path))
+		return -EINVAL;
+	mutex_lock(&edu_helper_lock);
+	strscpy(edu_upcall_helper, path, sizeof(edu_upcall_helper));
+	mutex_unlock(&edu_helper_lock);
+	return 0;
+}
+
+static unsigned int dma_timeout_min = 100, dma_timeout_max = 60000;
+static unsigned int irq_timeout_min = 10, irq_timeout_max = 60000;
+static unsigned int queue_len_min = 1, queue_len_max = 4096;
+static unsigned int log_level_max = EDU_LOG_DEBUG;
+
+#define EDU_UINT_SYSCTL(_name, _var, _min, _max)			\
+	{								\
+		.procname = _name,					\
+		.data = &(_var),					\
+		.maxlen = sizeof(unsigned int),				\
+		.mode = 0644,						\
+		.proc_handler = proc_douintvec_minmax,			\
+		.extra1 = (_min),					\
+		.extra2 = (_max),					\
+	}
+
+static struct ctl_table edu_sysctl_table[] = {
+	EDU_UINT_SYSCTL("dma_timeout_ms", edu_dma_timeout_ms,
+			&dma_timeout_min, &dma_timeout_max),
+	EDU_UINT_SYSCTL("irq_timeout_ms", edu_irq_timeout_ms,
+			&irq_timeout_min, &irq_timeout_max),
+	EDU_UINT_SYSCTL("event_queue_len", edu_event_queue_len,
+			&queue_len_min, &queue_len_max),
+	EDU_UINT_SYSCTL("log_level", edu_log_level,
+			SYSCTL_ZERO, &log_level_max),
+	{
+		.procname = "upcall_helper",
+		.maxlen = sizeof(edu_upcall_helper),
+		.mode = 0644,
+		.proc_handler = edu_helper_handler,
+	},
+	{ }
+};
+
+static struct ctl_table_header *edu_sysctl_header;
+
+int edu_sysctl_init(void)
+{
+	edu_sysctl_header = register_sysctl("dev/edu", edu_sysctl_table);
+	return edu_sysctl_header ? 0 : -ENOMEM;
+}
+
+void edu_sysctl_exit(void)
+{
+	unregister_sysctl_table(edu_sysctl_header);
+}
