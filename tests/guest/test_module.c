@@ -341,6 +341,31 @@ static int test_unbind_with_waiters_and_mmap(void)
 	return 0;
 }
 
+/* Every channel's files go with the device and come back with it. */
+static int test_files_follow_binding(void)
+{
+	static const char *const paths[] = {
+		"/sys/class/edu/edu0", "/sys/kernel/debug/edu/edu0/regs", "/dev/edu0",
+	};
+	char bdf[32], proc[4096];
+	unsigned int i;
+
+	CHECK(bdf_of("edu0", bdf, sizeof(bdf)) == 0, "edu0");
+	CHECK(driver_ctl("unbind", bdf) == 0, "unbind");
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		CHECK(!exists(paths[i]), "%s after unbind", paths[i]);
+	CHECK(read_text("/proc/driver/edu", proc, sizeof(proc)) == 0, "procfs");
+	CHECK(!strstr(proc, bdf), "procfs still lists %s: %s", bdf, proc);
+	CHECK(strstr(proc, "edu1\t"), "edu1 missing from procfs: %s", proc);
+
+	CHECK(driver_ctl("bind", bdf) == 0, "bind");
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		CHECK(exists(paths[i]), "%s after bind", paths[i]);
+	CHECK(read_text("/proc/driver/edu", proc, sizeof(proc)) == 0, "procfs");
+	CHECK(strstr(proc, bdf), "procfs lacks %s: %s", bdf, proc);
+	return 0;
+}
+
 const struct test_case reload_intx_tests[] = {
 	TEST(unload_with_devices_bound),
 	TEST(load_rejects_bad_parameter),
@@ -359,5 +384,6 @@ const struct test_case lifetime_tests[] = {
 	TEST(bind_twice_refused),
 	TEST(fork_exec_with_mmap),
 	TEST(unbind_with_waiters_and_mmap),
+	TEST(files_follow_binding),
 	TEST_END
 };

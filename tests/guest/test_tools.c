@@ -171,6 +171,61 @@ static int test_eductl_irq_errors(void)
 	return 0;
 }
 
+/* stats and regs, in text and JSON, match the files they come from. */
+static int test_eductl_stats_regs(void)
+{
+	char out[8192], irqs[32], want[64];
+
+	CHECK(run_cmd("eductl stats edu0", out, sizeof(out)) == 0, "%s", out);
+	CHECK(read_text("/sys/class/edu/edu0/stats/factorials", irqs, sizeof(irqs)) == 0,
+	      "sysfs");
+	irqs[strcspn(irqs, "\n")] = '\0';
+	snprintf(want, sizeof(want), "factorials       %s\n", irqs);
+	CHECK(strstr(out, want), "no '%s' in %s", want, out);
+	CHECK(run_cmd("eductl stats --json", out, sizeof(out)) == 0, "%s", out);
+	snprintf(want, sizeof(want), "\"factorials\": %s,", irqs);
+	CHECK(out[0] == '{' && strstr(out, "\"edu0\": {") && strstr(out, "\"edu1\": {") &&
+	      strstr(out, want), "%s", out);
+	CHECK(run_cmd("eductl regs edu0 --json", out, sizeof(out)) == 0, "%s", out);
+	CHECK(strstr(out, "\"identification\": \"0x010000ed\""), "%s", out);
+	CHECK(run_cmd("eductl regs edu0", out, sizeof(out)) == 0, "%s", out);
+	CHECK(strstr(out, "dma_cmd"), "%s", out);
+	CHECK(run_cmd("eductl stats edu99", out, sizeof(out)) == 3, "%s", out);
+	return 0;
+}
+
+static int test_eductl_get_set(void)
+{
+	char out[4096];
+
+	CHECK(run_cmd("eductl set irq_timeout_ms 750", out, sizeof(out)) == 0, "%s", out);
+	CHECK(run_cmd("eductl get irq_timeout_ms", out, sizeof(out)) == 0, "%s", out);
+	CHECK(!strcmp(out, "irq_timeout_ms = 750\n"), "%s", out);
+	CHECK(run_cmd("eductl get --json", out, sizeof(out)) == 0, "%s", out);
+	CHECK(strstr(out, "\"irq_timeout_ms\": 750") &&
+	      strstr(out, "\"upcall_helper\": \"/usr/bin/edu-upcall\""), "%s", out);
+	CHECK(run_cmd("eductl set irq_timeout_ms 5", out, sizeof(out)) == 1, "%s", out);
+	CHECK(strstr(out, "Invalid argument"), "%s", out);
+	CHECK(run_cmd("eductl set irq_timeout_ms 1000", out, sizeof(out)) == 0, "%s", out);
+	CHECK(run_cmd("eductl set nonsense 1", out, sizeof(out)) == 2, "%s", out);
+	CHECK(run_cmd("eductl get nonsense", out, sizeof(out)) == 2, "%s", out);
+	return 0;
+}
+
+static int test_eductl_fault(void)
+{
+	char out[4096], val[16];
+
+	CHECK(run_cmd("eductl fault edu1 fail_dma 1", out, sizeof(out)) == 0, "%s", out);
+	CHECK(read_text("/sys/kernel/debug/edu/edu1/fail_dma", val, sizeof(val)) == 0 &&
+	      !strcmp(val, "1\n"), "knob %s", val);
+	CHECK(run_cmd("eductl dma write --copy edu1 0 x", out, sizeof(out)) == 1, "%s", out);
+	CHECK(strstr(out, "Input/output error"), "%s", out);
+	CHECK(run_cmd("eductl fault edu1 fail_dma x", out, sizeof(out)) == 1, "%s", out);
+	CHECK(run_cmd("eductl fault edu1 frob 1", out, sizeof(out)) == 2, "%s", out);
+	return 0;
+}
+
 const struct test_case tool_tests[] = {
 	TEST(eductl_list),
 	TEST(eductl_info),
@@ -180,5 +235,8 @@ const struct test_case tool_tests[] = {
 	TEST(eductl_dma),
 	TEST(eductl_watch),
 	TEST(eductl_irq_errors),
+	TEST(eductl_stats_regs),
+	TEST(eductl_get_set),
+	TEST(eductl_fault),
 	TEST_END
 };

@@ -15,6 +15,7 @@ static const struct eductl_cmd *const tables[] = {
 	device_cmds,
 	dma_cmds,
 	event_cmds,
+	fs_cmds,
 };
 
 #define NUM_TABLES (sizeof(tables) / sizeof(tables[0]))

@@ -21,6 +21,7 @@ struct eductl_cmd {
 extern const struct eductl_cmd device_cmds[];	/* cmd_device.c */
 extern const struct eductl_cmd dma_cmds[];	/* cmd_dma.c */
 extern const struct eductl_cmd event_cmds[];	/* cmd_events.c */
+extern const struct eductl_cmd fs_cmds[];	/* cmd_fs.c */
 
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
