@@ -29,7 +29,7 @@ deps:
 	@qemu/host-deps.sh
 
 .PHONY: all run test test-quick check deps clean _all _run _test _test-quick \
-	_check _userland _tests _debug FORCE
+	_check _userland _tests _firmware _debug FORCE
 
 # ---- build ----------------------------------------------------------------
 
@@ -60,13 +60,17 @@ _userland:
 _tests: _userland
 	$(MAKE) -C tests/guest O=$(B)/tests LIBEDU=$(B)/userland/libedu.a
 
+# mkedufw and the default image, installed as /lib/firmware/edu/edu-fw.bin.
+_firmware: _userland
+	$(MAKE) -C firmware O=$(B)/firmware LIBEDU=$(B)/userland/libedu.a
+
 $(B)/unit/test_parse: _userland FORCE
 	$(MAKE) -C tests/unit O=$(B)/unit LIBEDU=$(B)/userland/libedu.a
 
 GUEST_PROGRAMS = $(B)/userland/eductl $(B)/tests/edu-tests
 
-$(DEB)/initramfs.cpio.gz: $(DEB)/vmlinuz $(DEB)/edu.ko _userland _tests qemu/init qemu/mkinitramfs.sh
-	qemu/mkinitramfs.sh $@ $(DEB)/kernel $(DEB)/edu.ko $(GUEST_PROGRAMS)
+$(DEB)/initramfs.cpio.gz: $(DEB)/vmlinuz $(DEB)/edu.ko _userland _tests _firmware qemu/init qemu/mkinitramfs.sh
+	qemu/mkinitramfs.sh $@ $(DEB)/kernel $(DEB)/edu.ko $(B)/firmware/edu $(GUEST_PROGRAMS)
 
 # The debug kernel: built once into CACHE (about 15 minutes), then reused.
 $(DBG)/tree: FORCE
@@ -81,8 +85,8 @@ $(DBG)/vmlinuz: $(DBG)/tree
 $(DBG)/edu.ko: $(DBG)/tree FORCE
 	$(call build_module,$(DBG),$$(cat $(DBG)/tree))
 
-$(DBG)/initramfs.cpio.gz: $(DBG)/vmlinuz $(DBG)/edu.ko _userland _tests qemu/init qemu/mkinitramfs.sh
-	qemu/mkinitramfs.sh $@ $(DBG)/kernel $(DBG)/edu.ko $(GUEST_PROGRAMS)
+$(DBG)/initramfs.cpio.gz: $(DBG)/vmlinuz $(DBG)/edu.ko _userland _tests _firmware qemu/init qemu/mkinitramfs.sh
+	qemu/mkinitramfs.sh $@ $(DBG)/kernel $(DBG)/edu.ko $(B)/firmware/edu $(GUEST_PROGRAMS)
 
 _debug: $(DBG)/initramfs.cpio.gz
 

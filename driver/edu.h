@@ -17,6 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <linux/edu.h>		/* UAPI: driver/uapi/linux/edu.h */
 
@@ -48,6 +49,8 @@ struct edu_faults {
 };
 
 #define EDU_RECENT_EVENTS	16
+
+enum edu_fw_state { EDU_FW_NONE, EDU_FW_LOADING, EDU_FW_READY, EDU_FW_FAILED };
 
 struct edu_file;
 
@@ -85,6 +88,18 @@ struct edu_file;
  * @dbg_signo: its signal (events_lock)
  * @recent: the last EDU_RECENT_EVENTS events, for debugfs (events_lock)
  * @recent_count: events ever put in @recent (events_lock)
+ * @fw_lock: protects the fw_* fields below
+ * @fw_wait: woken when a firmware load ends
+ * @fw_pending: a load is in progress (at most one)
+ * @fw_uploading: ... and it is a user-driven upload
+ * @fw_state: outcome of the last load
+ * @fw_reason: why it failed
+ * @fw_version: version of the active firmware, read back from the device
+ * @fw_image: the active image, to restore the region after a failed load
+ * @fw_image_size: its size; 0 when no firmware is active
+ * @fw_upload_name: firmware name of a user-driven upload
+ * @fw_timeout: cancels an upload that user space did not finish in time
+ * @fw_timed_out: ... and it did
  */
 struct edu_dev {
 	struct device dev;
@@ -122,6 +137,19 @@ struct edu_dev {
 	int dbg_signo;
 	struct edu_event recent[EDU_RECENT_EVENTS];
 	u64 recent_count;
+
+	struct mutex fw_lock;		/* the fw_* fields */
+	wait_queue_head_t fw_wait;
+	bool fw_pending;
+	bool fw_uploading;
+	enum edu_fw_state fw_state;
+	char fw_reason[48];
+	u32 fw_version;
+	u8 fw_image[EDU_FW_REGION_SIZE];
+	size_t fw_image_size;
+	char fw_upload_name[32];
+	struct delayed_work fw_timeout;
+	bool fw_timed_out;
 };
 
 /**
@@ -174,12 +202,8 @@ static inline void edu_write(struct edu_dev *edu, unsigned int reg, u32 val)
 /* Driver messages at or below edu_log_level (sysctl log_level) are printed. */
 enum { EDU_LOG_ERR, EDU_LOG_WARN, EDU_LOG_INFO, EDU_LOG_DEBUG };
 extern unsigned int edu_log_level;
-#define edu_log(edu, level, fmt, ...)					\
-	do {								\
-		if ((level) <= READ_ONCE(edu_log_level))		\
-			dev_printk((level) == EDU_LOG_WARN ? KERN_WARNING : \
-				   KERN_INFO, &(edu)->dev, fmt, ##__VA_ARGS__); \
-	} while (0)
+__printf(3, 4) void edu_log(struct edu_dev *edu, unsigned int level,
+			    const char *fmt, ...);
 
 /* edu_core.c */
 extern struct class edu_class;
@@ -202,6 +226,8 @@ int edu_dma(struct edu_dev *edu, struct edu_file *owner, dma_addr_t ram,
 	    u32 dev_off, u32 len, bool to_ram, bool nonblock);
 int edu_dma_copy(struct edu_dev *edu, void __user *ubuf, u32 window_off,
 		 u32 len, bool to_ram, bool nonblock);
+int edu_dma_kernel(struct edu_dev *edu, void *buf, u32 dev_off, u32 len,
+		   bool to_ram);
 void edu_dma_quiesce(struct edu_dev *edu);
 
 /* edu_file.c */
@@ -214,7 +240,7 @@ int edu_file_mmap(struct edu_file *ef, struct vm_area_struct *vma);
 /* edu_events.c */
 void edu_events_attach(struct edu_file *ef);
 void edu_events_detach(struct edu_file *ef);
-void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status);
+void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value);
 void edu_events_shutdown(struct edu_dev *edu);
 ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
 			bool nonblock);
@@ -223,6 +249,14 @@ __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
 int edu_events_set_signal(struct edu_file *ef, int signo);
 void edu_stats_read(struct edu_dev *edu, struct edu_stats *st);
 int edu_events_set_debug_signal(struct edu_dev *edu, pid_t nr, int signo);
+
+/* edu_fw.c */
+extern unsigned int edu_fw_upload_timeout_s;
+void edu_fw_init(struct edu_dev *edu);
+int edu_fw_request(struct edu_dev *edu, bool upload);
+void edu_fw_wait_idle(struct edu_dev *edu);
+int edu_fw_state_show(struct edu_dev *edu, char *buf);
+void edu_fw_version_str(struct edu_dev *edu, char *buf, size_t len);
 
 /* edu_cdev.c */
 int edu_chrdev_init(void);

@@ -58,6 +58,24 @@ void edu_leave(struct edu_dev *edu)
 	up_read(&edu->gone);
 }
 
+void edu_log(struct edu_dev *edu, unsigned int level, const char *fmt, ...)
+{
+	static const char *const prefix[] = {
+		KERN_ERR, KERN_WARNING, KERN_INFO, KERN_INFO,
+	};
+	struct va_format vaf;
+	va_list args;
+
+	if (level > READ_ONCE(edu_log_level))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	dev_printk(prefix[min_t(unsigned int, level, EDU_LOG_DEBUG)], &edu->dev,
+		   "%pV", &vaf);
+	va_end(args);
+}
+
 static void edu_release(struct device *dev)
 {
 	struct edu_dev *edu = to_edu_dev(dev);
@@ -98,6 +116,7 @@ static struct edu_dev *edu_alloc(struct pci_dev *pdev)
 	init_completion(&edu->fact_done);
 	spin_lock_init(&edu->events_lock);
 	INIT_LIST_HEAD(&edu->files);
+	edu_fw_init(edu);
 
 	/* From here on, put_device() frees everything above. */
 	device_initialize(&edu->dev);
@@ -170,6 +189,9 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu_debugfs_add(edu);
 	edu_procfs_add(edu);
 
+	/* Asynchronous: without firmware the device stays usable. */
+	edu_fw_request(edu, false);
+
 	dev_info(&pdev->dev, "%s: edu %u.%u, %s interrupt %d\n",
 		 dev_name(&edu->dev), ident >> 24, (ident >> 16) & 0xff,
 		 edu->msi ? "MSI" : "INTx", edu->irq);
@@ -185,6 +207,8 @@ static void edu_remove(struct pci_dev *pdev)
 	edu_debugfs_del(edu);
 	/* No new opens; sysfs attributes are gone and drained. */
 	cdev_device_del(&edu->cdev, &edu->dev);
+	/* A firmware load in progress uses the hardware: let it end. */
+	edu_fw_wait_idle(edu);
 
 	/* Wait for hardware accesses from open files; refuse new ones. */
 	down_write(&edu->gone);

@@ -12,6 +12,7 @@
  *   events         the last events, oldest first
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/seq_file.h>
@@ -158,9 +159,17 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 	mask = irq_data_get_effective_affinity_mask(irq_get_irq_data(edu->irq));
-	for (i = 0; i < n && !ret; i++)
+	for (i = 0; i < n && !ret; i++) {
+		s64 seen = atomic64_read(&edu->stats.irqs_spurious);
+		int wait;
+
 		ret = smp_call_function_single(cpumask_first(mask),
 					       edu_spurious_on_cpu, edu, 1);
+		/* One at a time: a second raise could merge with a pending one. */
+		for (wait = 0; !ret && wait < 100 &&
+		     atomic64_read(&edu->stats.irqs_spurious) == seen; wait++)
+			usleep_range(1000, 2000);
+	}
 	edu_leave(edu);
 	return ret ? ret : count;
 }
@@ -221,34 +230,39 @@ static const struct file_operations edu_signal_fops = {
 	.llseek = no_llseek,
 };
 
-/* The fault knobs: a number with a range, read back as set. */
-#define EDU_FAULT_ATTR(_name, _field, _max, _get, _set)			\
-static int edu_##_name##_get(void *data, u64 *val)			\
-{									\
-	struct edu_dev *edu = data;					\
-									\
-	*val = _get(&edu->faults._field);				\
-	return 0;							\
-}									\
-static int edu_##_name##_set(void *data, u64 val)			\
-{									\
-	struct edu_dev *edu = data;					\
-									\
-	if (val > (_max))						\
-		return -ERANGE;						\
-	_set(&edu->faults._field, val);					\
-	return 0;							\
-}									\
-DEFINE_DEBUGFS_ATTRIBUTE(edu_##_name##_fops, edu_##_name##_get,	\
-			 edu_##_name##_set, "%llu\n")
+/* Fault counts (drop_irqs, fail_dma): data is the atomic_t. */
+static int edu_fault_count_get(void *data, u64 *val)
+{
+	*val = atomic_read(data);
+	return 0;
+}
 
-#define edu_uint_get(p)		READ_ONCE(*(p))
-#define edu_uint_set(p, v)	WRITE_ONCE(*(p), (v))
+static int edu_fault_count_set(void *data, u64 val)
+{
+	if (val > EDU_FAULT_MAX)
+		return -ERANGE;
+	atomic_set(data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(edu_fault_count_fops, edu_fault_count_get,
+			 edu_fault_count_set, "%llu\n");
 
-EDU_FAULT_ATTR(drop_irqs, drop_irqs, EDU_FAULT_MAX, atomic_read, atomic_set);
-EDU_FAULT_ATTR(fail_dma, fail_dma, EDU_FAULT_MAX, atomic_read, atomic_set);
-EDU_FAULT_ATTR(dma_delay, dma_delay_ms, EDU_DELAY_MAX_MS, edu_uint_get,
-	       edu_uint_set);
+/* dma_delay_ms: data is the unsigned int. */
+static int edu_fault_delay_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(*(unsigned int *)data);
+	return 0;
+}
+
+static int edu_fault_delay_set(void *data, u64 val)
+{
+	if (val > EDU_DELAY_MAX_MS)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(edu_fault_delay_fops, edu_fault_delay_get,
+			 edu_fault_delay_set, "%llu\n");
 
 void edu_debugfs_add(struct edu_dev *edu)
 {
@@ -258,12 +272,12 @@ void edu_debugfs_add(struct edu_dev *edu)
 	edu->debugfs = dir;
 	debugfs_create_file("regs", 0400, dir, edu, &edu_regs_fops);
 	debugfs_create_file("inject_irq", 0200, dir, edu, &edu_inject_fops);
-	debugfs_create_file_unsafe("drop_irqs", 0600, dir, edu,
-				   &edu_drop_irqs_fops);
-	debugfs_create_file_unsafe("fail_dma", 0600, dir, edu,
-				   &edu_fail_dma_fops);
-	debugfs_create_file_unsafe("dma_delay_ms", 0600, dir, edu,
-				   &edu_dma_delay_fops);
+	debugfs_create_file_unsafe("drop_irqs", 0600, dir, &edu->faults.drop_irqs,
+				   &edu_fault_count_fops);
+	debugfs_create_file_unsafe("fail_dma", 0600, dir, &edu->faults.fail_dma,
+				   &edu_fault_count_fops);
+	debugfs_create_file_unsafe("dma_delay_ms", 0600, dir,
+				   &edu->faults.dma_delay_ms, &edu_fault_delay_fops);
 	debugfs_create_file("spurious_irq", 0200, dir, edu, &edu_spurious_fops);
 	debugfs_create_file("signal_pid", 0600, dir, edu, &edu_signal_fops);
 	debugfs_create_file("events", 0400, dir, edu, &edu_events_fops);

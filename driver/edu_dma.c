@@ -208,6 +208,34 @@ out:
 	return ret;
 }
 
+/**
+ * edu_dma_kernel() - a transfer between kernel memory and any part of the
+ * device buffer (the firmware region included), through the bounce buffer
+ * @edu: the device, entered
+ * @buf: kernel memory of @len bytes
+ * @dev_off: offset in the device buffer
+ * @len: bytes
+ * @to_ram: direction
+ */
+int edu_dma_kernel(struct edu_dev *edu, void *buf, u32 dev_off, u32 len,
+		   bool to_ram)
+{
+	int ret;
+
+	if (len > EDU_DEV_BUF_SIZE)
+		return -EINVAL;
+	ret = edu_dma_lock(edu, false);
+	if (ret)
+		return ret;
+	if (!to_ram)
+		memcpy(edu->bounce, buf, len);
+	ret = edu_dma_locked(edu, NULL, edu->bounce_dma, dev_off, len, to_ram);
+	if (!ret && to_ram)
+		memcpy(buf, edu->bounce, len);
+	mutex_unlock(&edu->dma_lock);
+	return ret;
+}
+
 /* Called by remove(): let a running transfer finish before the memory goes. */
 void edu_dma_quiesce(struct edu_dev *edu)
 {

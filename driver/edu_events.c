@@ -75,10 +75,11 @@ static void edu_send_signal(struct pid *pid, int signo, u64 seq)
  * @edu: the device
  * @type: enum edu_event_type
  * @irq_status: interrupt status bits
+ * @value: firmware version or errno, for firmware events
  *
  * Any context, the interrupt handler included.
  */
-void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status)
+void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 {
 	struct edu_event ev = {
 		.version = EDU_EVENT_VERSION,
@@ -86,6 +87,7 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status)
 		.type = type,
 		.device = edu->id,
 		.irq_status = irq_status,
+		.value = value,
 		.timestamp_ns = ktime_get_ns(),
 	};
 	struct edu_file *ef;

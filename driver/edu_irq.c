@@ -44,7 +44,7 @@ static irqreturn_t edu_irq_handler(int irq, void *data)
 	if (status & ~(EDU_IRQ_FACTORIAL | EDU_IRQ_DMA))
 		edu_count(edu, irqs_other);
 
-	edu_events_post(edu, EDU_EVENT_INTERRUPT, status);
+	edu_events_post(edu, EDU_EVENT_INTERRUPT, status, 0);
 	return IRQ_HANDLED;
 }
 

@@ -47,6 +47,7 @@ static void edu_proc_stop(struct seq_file *m, void *v)
 
 static int edu_proc_show(struct seq_file *m, void *v)
 {
+	char fw[16];
 	struct edu_dev *edu;
 	struct edu_stats st;
 
@@ -57,10 +58,11 @@ static int edu_proc_show(struct seq_file *m, void *v)
 	}
 	edu = list_entry(v, struct edu_dev, node);
 	edu_stats_read(edu, &st);
+	edu_fw_version_str(edu, fw, sizeof(fw));
 	seq_printf(m, "%s\t%s\t%s\t%llu\t%llu\t%llu\t%llu\t%llu\t%s\t%d\n",
 		   dev_name(&edu->dev), pci_name(edu->pdev),
 		   edu->msi ? "msi" : "intx", st.irqs, st.dma_transfers,
-		   st.dma_bytes, st.factorials, st.errors, "none",
+		   st.dma_bytes, st.factorials, st.errors, fw,
 		   atomic_read(&edu->open_files));
 	return 0;
 }

@@ -68,6 +68,7 @@ static unsigned int dma_timeout_min = 100, dma_timeout_max = 60000;
 static unsigned int irq_timeout_min = 10, irq_timeout_max = 60000;
 static unsigned int queue_len_min = 1, queue_len_max = 4096;
 static unsigned int log_level_max = EDU_LOG_DEBUG;
+static unsigned int upload_timeout_min = 1, upload_timeout_max = 3600;
 
 #define EDU_UINT_SYSCTL(_name, _var, _min, _max)			\
 	{								\
@@ -89,6 +90,8 @@ static struct ctl_table edu_sysctl_table[] = {
 			&queue_len_min, &queue_len_max),
 	EDU_UINT_SYSCTL("log_level", edu_log_level,
 			SYSCTL_ZERO, &log_level_max),
+	EDU_UINT_SYSCTL("firmware_upload_timeout_s", edu_fw_upload_timeout_s,
+			&upload_timeout_min, &upload_timeout_max),
 	{
 		.procname = "upcall_helper",
 		.maxlen = sizeof(edu_upcall_helper),

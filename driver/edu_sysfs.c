@@ -121,6 +121,41 @@ static ssize_t dma_mask_bits_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(dma_mask_bits);
 
+static ssize_t firmware_version_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	char version[16];
+
+	edu_fw_version_str(to_edu_dev(dev), version, sizeof(version));
+	return sysfs_emit(buf, "%s\n", version);
+}
+static DEVICE_ATTR_RO(firmware_version);
+
+static ssize_t firmware_state_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return edu_fw_state_show(to_edu_dev(dev), buf);
+}
+static DEVICE_ATTR_RO(firmware_state);
+
+/* Write 1: load an image that user space uploads through the sysfs fallback. */
+static ssize_t firmware_upload_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	bool go;
+	int ret;
+
+	ret = kstrtobool(buf, &go);
+	if (ret)
+		return ret;
+	if (!go)
+		return -EINVAL;
+	ret = edu_fw_request(to_edu_dev(dev), true);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(firmware_upload);
+
 static ssize_t interrupt_mode_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
@@ -136,6 +171,9 @@ static struct attribute *edu_attrs[] = {
 	&dev_attr_interrupt_status.attr,
 	&dev_attr_interrupt_mode.attr,
 	&dev_attr_dma_mask_bits.attr,
+	&dev_attr_firmware_version.attr,
+	&dev_attr_firmware_state.attr,
+	&dev_attr_firmware_upload.attr,
 	NULL
 };
 

@@ -1,11 +1,12 @@
 #!/bin/bash
 # Build the guest's initramfs: busybox, our module, kernel modules, our
 # programs and every shared library they link, and firmware.
-# Usage: mkinitramfs.sh OUT KERNELDIR EDU_KO PROGRAM...
+# Usage: mkinitramfs.sh OUT KERNELDIR EDU_KO FIRMWARE_DIR PROGRAM...
 #   KERNELDIR: output of guest-kernel.sh (release file and modules/)
+#   FIRMWARE_DIR: becomes /lib/firmware/edu
 set -euo pipefail
-out=$1 kdir=$2 edu_ko=$3
-shift 3
+out=$1 kdir=$2 edu_ko=$3 fwdir=$4
+shift 4
 here=$(cd "$(dirname "$0")" && pwd)
 krel=$(cat "$kdir/release")
 
@@ -21,6 +22,7 @@ cp "$edu_ko" "$root/lib/modules/$krel/extra/edu.ko"
 cp "$kdir"/modules/*.ko "$root/lib/modules/$krel/kernel/" 2>/dev/null || true
 cp "$kdir"/modules.builtin* "$root/lib/modules/$krel/" 2>/dev/null || true
 cp /usr/share/misc/pci.ids "$root/usr/share/misc/"
+cp -r "$fwdir" "$root/lib/firmware/edu"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'root:x:0:' >"$root/etc/group"
 echo 'export PS1="edu:\w# "' >"$root/etc/profile"

@@ -27,12 +27,13 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ktap_plan(2 * (ktap_count(core_tests) + ktap_count(chardev_tests) +
 		       ktap_count(signal_tests) + ktap_count(fs_tests)) +
-		  ktap_count(tool_tests) +
+		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
 		  ktap_count(lifetime_tests));
 
 	run_mode_tests();
 	ktap_run("tools", tool_tests);
+	ktap_run("firmware", firmware_tests);
 	ktap_run("module", reload_intx_tests);
 	run_mode_tests();
 	ktap_run("module", reload_msi_tests);

@@ -378,6 +378,7 @@ static int test_sysctl_values(void)
 	static const struct { const char *key, *def; } keys[] = {
 		{ "dma_timeout_ms", "1000" }, { "irq_timeout_ms", "1000" },
 		{ "event_queue_len", "64" }, { "log_level", "1" },
+		{ "firmware_upload_timeout_s", "60" },
 		{ "upcall_helper", "/usr/bin/edu-upcall" },
 	};
 	char path[128], val[300];
@@ -399,6 +400,7 @@ static int test_sysctl_strict(void)
 		{ "dma_timeout_ms", "60001" }, { "dma_timeout_ms", "-5" },
 		{ "irq_timeout_ms", "9" }, { "event_queue_len", "0" },
 		{ "event_queue_len", "4097" }, { "log_level", "4" },
+		{ "firmware_upload_timeout_s", "0" }, { "firmware_upload_timeout_s", "3601" },
 		{ "upcall_helper", "relative/path" }, { "upcall_helper", "/with space" },
 		{ "upcall_helper", "\n" },
 	};

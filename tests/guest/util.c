@@ -61,6 +61,18 @@ int write_text(const char *path, const char *val, size_t len)
 	return ret;
 }
 
+int write_file(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, len) != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strverscmp(a, b);
@@ -164,8 +176,27 @@ int run_cmd(const char *cmd, char *out, size_t len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* A firmware load in flight holds a module reference: wait it out (5 s). */
+static void wait_firmware_idle(void)
+{
+	char names[MAX_EDU][16], path[128], state[64];
+	int n = edu_names(names, MAX_EDU), i, tries;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/sys/class/edu/%.15s/firmware_state",
+			 names[i]);
+		for (tries = 0; tries < 100; tries++) {
+			if (read_text(path, state, sizeof(state)) ||
+			    strcmp(state, "loading\n"))
+				break;
+			usleep(50000);
+		}
+	}
+}
+
 int module_unload(void)
 {
+	wait_firmware_idle();
 	return syscall(SYS_delete_module, "edu", O_NONBLOCK) ? -errno : 0;
 }
 

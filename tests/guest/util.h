@@ -11,6 +11,7 @@
 
 int read_text(const char *path, char *buf, size_t len);
 int write_text(const char *path, const char *val, size_t len);
+int write_file(const char *path, const void *buf, size_t len);	/* creates */
 
 /* eduN names under /sys/class/edu, sorted; returns the count. */
 int edu_names(char names[][16], int max);

@@ -25,7 +25,7 @@ static const char *const stat_names[] = {
 
 static const char *const sysctl_keys[] = {
 	"dma_timeout_ms", "irq_timeout_ms", "event_queue_len", "log_level",
-	"upcall_helper",
+	"firmware_upload_timeout_s", "upcall_helper",
 };
 
 static const char *const fault_knobs[] = {
@@ -110,7 +110,6 @@ static void json_str(const char *s)
  */
 static int device_list(struct fs_args *a, char names[][EDU_NAME_MAX], int max)
 {
-	struct dirent *de;
 	DIR *dir;
 	int n = 0;
 
@@ -121,6 +120,8 @@ static int device_list(struct fs_args *a, char names[][EDU_NAME_MAX], int max)
 	}
 	dir = opendir(EDU_SYSFS_CLASS);
 	if (dir) {
+		struct dirent *de;
+
 		while ((de = readdir(dir)) && n < max)
 			if (!strncmp(de->d_name, "edu", 3) &&
 			    strlen(de->d_name) < EDU_NAME_MAX)

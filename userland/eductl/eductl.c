@@ -16,6 +16,7 @@ static const struct eductl_cmd *const tables[] = {
 	dma_cmds,
 	event_cmds,
 	fs_cmds,
+	firmware_cmds,
 };
 
 #define NUM_TABLES (sizeof(tables) / sizeof(tables[0]))

@@ -30,6 +30,16 @@ int edu_attr_write(const char *name, const char *attr, const char *val);
 int edu_open_dev(const char *name, int flags);	/* fd or -errno */
 void edu_format_event(const struct edu_event *ev, char *buf, size_t len);
 
+/* fwimage.c: firmware images */
+uint32_t edu_crc32(const void *buf, size_t len);
+/* Writes header + payload into image; returns the image size or -errno. */
+int edu_fw_build(void *image, size_t size, uint32_t version,
+		 const void *payload, size_t payload_len);
+/* NULL if the image is valid, else why not (the driver's reasons). */
+const char *edu_fw_check(const void *image, size_t size);
+void edu_fw_version_str(uint32_t version, char *buf, size_t len);
+int edu_fw_parse_version(const char *s, uint32_t *version);
+
 /* discover.c */
 struct edu_pci {
 	char bdf[16];			/* 0000:01:00.0 */

@@ -36,6 +36,8 @@
 
 enum edu_event_type {
 	EDU_EVENT_INTERRUPT = 1,	/* @irq_status: the bits that were set */
+	EDU_EVENT_FIRMWARE_LOADED = 2,	/* @value: the version now running */
+	EDU_EVENT_FIRMWARE_FAILED = 3,	/* @value: the errno; old firmware stays */
 };
 
 struct edu_event {
@@ -47,7 +49,7 @@ struct edu_event {
 	__u64 seq;		/* per device, from 1, +1 per event */
 	__u64 timestamp_ns;	/* CLOCK_MONOTONIC when the interrupt was handled */
 	__u32 lost;		/* events this file dropped just before this one */
-	__u32 reserved;
+	__u32 value;		/* firmware events: see enum edu_event_type */
 };
 
 /* EDU_IOC_INFO */
@@ -108,6 +110,27 @@ struct edu_stats {
 	__u64 events_dropped;	/* summed over all open files */
 	__u64 irqs_spurious;	/* handler called with no status bit set */
 	__u64 irqs_dropped;	/* handled as lost (debugfs fault injection) */
+};
+
+/*
+ * Firmware image (docs/firmware.md): this header, then the payload. All
+ * fields little-endian; CRCs are CRC-32 (IEEE 802.3, as zlib's crc32()).
+ * The whole image is copied into the device buffer's firmware region.
+ */
+#define EDU_FW_MAGIC		0x46554445	/* "EDUF" */
+#define EDU_FW_FORMAT		1
+#define EDU_FW_NAME		"edu/edu-fw.bin"
+#define EDU_FW_MAX_PAYLOAD	(EDU_FW_REGION_SIZE - sizeof(struct edu_fw_header))
+
+struct edu_fw_header {
+	__le32 magic;		/* EDU_FW_MAGIC */
+	__le16 format;		/* EDU_FW_FORMAT */
+	__le16 header_size;	/* sizeof(struct edu_fw_header): 32 */
+	__le32 version;		/* major << 16 | minor << 8 | patch */
+	__le32 payload_len;	/* bytes after the header, 1..EDU_FW_MAX_PAYLOAD */
+	__le32 payload_crc;	/* CRC-32 of the payload */
+	__le32 reserved[2];	/* zero */
+	__le32 header_crc;	/* CRC-32 of the 28 bytes before this field */
 };
 
 #define EDU_IOC_MAGIC		0xED

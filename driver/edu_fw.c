@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Firmware: an image (docs/firmware.md) loaded into the firmware region of
+ * the device buffer by DMA, read back and compared, and only then made the
+ * active firmware. Two ways in:
+ *   - at probe, asynchronously, from the firmware search path (EDU_FW_NAME);
+ *   - on request (sysfs firmware_upload, root), through the kernel's sysfs
+ *     fallback: /sys/class/firmware/eduN/{loading,data}, fed by user space.
+ * A failed load of either kind leaves the previous firmware active: the
+ * region is restored from the driver's copy of the active image.
+ */
+#include <linux/crc32.h>
+#include <linux/firmware.h>
+#include <linux/slab.h>
+
+#include "edu.h"
+
+/*
+ * The upload's firmware name is also the name of its fallback directory,
+ * /sys/class/firmware/edu-upload-eduN/: one per device, and no file of that
+ * name exists, so the loader goes straight to the fallback.
+ */
+#define EDU_FW_UPLOAD_FMT	"edu-upload-%s"
+
+/* How long user space has to complete an upload (sysctl). */
+unsigned int edu_fw_upload_timeout_s = 60;
+
+static const char *const edu_fw_state_names[] = {
+	[EDU_FW_NONE] = "none",
+	[EDU_FW_LOADING] = "loading",
+	[EDU_FW_READY] = "ready",
+	[EDU_FW_FAILED] = "failed",
+};
+
+/* The header checks; the reason is what sysfs and the log say. */
+static const char *edu_fw_check(const u8 *data, size_t size,
+				struct edu_fw_header *h)
+{
+	u32 len;
+
+	if (size < sizeof(*h))
+		return "truncated header";
+	memcpy(h, data, sizeof(*h));
+	if (le32_to_cpu(h->magic) != EDU_FW_MAGIC)
+		return "bad magic";
+	if (le32_to_cpu(h->header_crc) !=
+	    ~crc32_le(~0, (const u8 *)h, offsetof(struct edu_fw_header, header_crc)))
+		return "header CRC mismatch";
+	if (le16_to_cpu(h->format) != EDU_FW_FORMAT)
+		return "unknown format";
+	if (le16_to_cpu(h->header_size) != sizeof(*h) || h->reserved[0] ||
+	    h->reserved[1])
+		return "bad header";
+	len = le32_to_cpu(h->payload_len);
+	if (!len || len > EDU_FW_MAX_PAYLOAD)
+		return "bad payload length";
+	if (size != sizeof(*h) + len)
+		return size < sizeof(*h) + len ? "truncated payload" : "trailing data";
+	if (le32_to_cpu(h->payload_crc) != ~crc32_le(~0, data + sizeof(*h), len))
+		return "payload CRC mismatch";
+	return NULL;
+}
+
+static void edu_fw_set_state(struct edu_dev *edu, enum edu_fw_state state,
+			     const char *reason)
+{
+	mutex_lock(&edu->fw_lock);
+	edu->fw_state = state;
+	strscpy(edu->fw_reason, reason ? reason : "", sizeof(edu->fw_reason));
+	mutex_unlock(&edu->fw_lock);
+}
+
+/*
+ * Copies the image into the firmware region and reads it back. The version
+ * reported afterwards is the one the device holds, not the file's.
+ */
+static int edu_fw_write_verify(struct edu_dev *edu, const u8 *image, size_t size,
+			       u32 *version)
+{
+	struct edu_fw_header h;
+	u8 *back;
+	int ret;
+
+	back = kmalloc(size, GFP_KERNEL);
+	if (!back)
+		return -ENOMEM;
+	ret = edu_dma_kernel(edu, (void *)image, 0, size, false);
+	if (!ret)
+		ret = edu_dma_kernel(edu, back, 0, size, true);
+	if (!ret && memcmp(back, image, size))
+		ret = -EIO;
+	if (!ret) {
+		memcpy(&h, back, sizeof(h));
+		*version = le32_to_cpu(h.version);
+	}
+	kfree(back);
+	return ret;
+}
+
+/* Puts the active image back after a failed load overwrote the region. */
+static void edu_fw_restore(struct edu_dev *edu)
+{
+	u32 version;
+
+	if (edu->fw_image_size &&
+	    edu_fw_write_verify(edu, edu->fw_image, edu->fw_image_size, &version))
+		edu_log(edu, EDU_LOG_ERR, "cannot restore firmware %u.%u.%u\n",
+			edu->fw_version >> 16, (edu->fw_version >> 8) & 0xff,
+			edu->fw_version & 0xff);
+}
+
+/* Validates, loads and verifies one image; the caller holds edu_enter(). */
+static int edu_fw_install(struct edu_dev *edu, const struct firmware *fw)
+{
+	struct edu_fw_header h;
+	const char *reason;
+	u32 version;
+	int ret;
+
+	reason = edu_fw_check(fw->data, fw->size, &h);
+	if (reason) {
+		edu_fw_set_state(edu, EDU_FW_FAILED, reason);
+		return -EINVAL;
+	}
+	ret = edu_fw_write_verify(edu, fw->data, fw->size, &version);
+	if (ret) {
+		edu_fw_set_state(edu, EDU_FW_FAILED,
+				 ret == -EIO ? "verification failed" : "DMA failed");
+		edu_fw_restore(edu);
+		return ret;
+	}
+	mutex_lock(&edu->fw_lock);
+	memcpy(edu->fw_image, fw->data, fw->size);
+	edu->fw_image_size = fw->size;
+	edu->fw_version = version;
+	edu->fw_state = EDU_FW_READY;
+	edu->fw_reason[0] = '\0';
+	mutex_unlock(&edu->fw_lock);
+	return 0;
+}
+
+static int edu_fw_is_fallback(struct device *dev, void *data)
+{
+	return dev->class && !strcmp(dev->class->name, "firmware");
+}
+
+/*
+ * Without a uevent the sysfs fallback waits for user space forever, so the
+ * upload's timeout is ours: it cancels the way user space would, by
+ * writing -1 to the fallback's "loading" attribute.
+ */
+static void edu_fw_upload_expired(struct work_struct *work)
+{
+	struct edu_dev *edu = container_of(to_delayed_work(work), struct edu_dev,
+					   fw_timeout);
+	const struct attribute_group *const *group;
+	struct device *fallback;
+	struct attribute **attr;
+
+	fallback = device_find_child(&edu->dev, NULL, edu_fw_is_fallback);
+	if (!fallback)
+		return;
+	WRITE_ONCE(edu->fw_timed_out, true);
+	for (group = fallback->groups; group && *group; group++) {
+		for (attr = (*group)->attrs; attr && *attr; attr++) {
+			struct device_attribute *da =
+				container_of(*attr, struct device_attribute, attr);
+
+			if (!strcmp((*attr)->name, "loading") && da->store)
+				da->store(fallback, da, "-1", 2);
+		}
+	}
+	put_device(fallback);
+}
+
+/* The firmware loader's callback, in process context. */
+static void edu_fw_done(const struct firmware *fw, void *context)
+{
+	struct edu_dev *edu = context;
+	int ret = -ENOENT;
+
+	cancel_delayed_work_sync(&edu->fw_timeout);
+	if (fw && !edu_enter(edu)) {
+		ret = edu_fw_install(edu, fw);
+		edu_leave(edu);
+	} else if (!fw) {
+		edu_fw_set_state(edu, EDU_FW_FAILED, !edu->fw_uploading ?
+				 "no firmware file" : READ_ONCE(edu->fw_timed_out) ?
+				 "upload timed out" : "upload cancelled");
+	}
+	release_firmware(fw);
+
+	if (!ret) {
+		dev_info(&edu->dev, "firmware %u.%u.%u loaded\n",
+			 edu->fw_version >> 16, (edu->fw_version >> 8) & 0xff,
+			 edu->fw_version & 0xff);
+		edu_events_post(edu, EDU_EVENT_FIRMWARE_LOADED, 0, edu->fw_version);
+	} else {
+		/* One clear line; the device stays usable without firmware. */
+		dev_info(&edu->dev, "firmware not loaded: %s%s\n", edu->fw_reason,
+			 edu->fw_image_size ? " (previous firmware stays)" : "");
+		edu_events_post(edu, EDU_EVENT_FIRMWARE_FAILED, 0, -ret);
+	}
+
+	mutex_lock(&edu->fw_lock);
+	edu->fw_pending = false;
+	mutex_unlock(&edu->fw_lock);
+	wake_up_all(&edu->fw_wait);
+	put_device(&edu->dev);
+}
+
+/*
+ * Starts an asynchronous load. @upload: through the sysfs fallback (no
+ * uevent: user space is told by the sysfs trigger's caller, eductl).
+ */
+int edu_fw_request(struct edu_dev *edu, bool upload)
+{
+	int ret;
+
+	mutex_lock(&edu->fw_lock);
+	if (edu->fw_pending) {
+		mutex_unlock(&edu->fw_lock);
+		return -EBUSY;
+	}
+	edu->fw_pending = true;
+	edu->fw_uploading = upload;
+	edu->fw_timed_out = false;
+	edu->fw_state = EDU_FW_LOADING;
+	mutex_unlock(&edu->fw_lock);
+
+	snprintf(edu->fw_upload_name, sizeof(edu->fw_upload_name),
+		 EDU_FW_UPLOAD_FMT, dev_name(&edu->dev));
+	get_device(&edu->dev);
+	ret = request_firmware_nowait(THIS_MODULE,
+				      upload ? FW_ACTION_NOUEVENT : FW_ACTION_UEVENT,
+				      upload ? edu->fw_upload_name : EDU_FW_NAME,
+				      &edu->dev, GFP_KERNEL, edu, edu_fw_done);
+	if (!ret && upload)
+		schedule_delayed_work(&edu->fw_timeout,
+				      READ_ONCE(edu_fw_upload_timeout_s) * HZ);
+	if (ret) {
+		put_device(&edu->dev);
+		mutex_lock(&edu->fw_lock);
+		edu->fw_pending = false;
+		edu->fw_state = EDU_FW_FAILED;
+		strscpy(edu->fw_reason, "request failed", sizeof(edu->fw_reason));
+		mutex_unlock(&edu->fw_lock);
+	}
+	return ret;
+}
+
+/*
+ * remove(): a load in progress needs the hardware; let it finish first. An
+ * upload still waiting for user space is cut short.
+ */
+void edu_fw_wait_idle(struct edu_dev *edu)
+{
+	if (READ_ONCE(edu->fw_pending) && edu->fw_uploading)
+		mod_delayed_work(system_wq, &edu->fw_timeout, 0);
+	wait_event(edu->fw_wait, !READ_ONCE(edu->fw_pending));
+}
+
+void edu_fw_init(struct edu_dev *edu)
+{
+	mutex_init(&edu->fw_lock);
+	init_waitqueue_head(&edu->fw_wait);
+	INIT_DELAYED_WORK(&edu->fw_timeout, edu_fw_upload_expired);
+}
+
+/* "none", "loading", "ready", or "failed: REASON" */
+int edu_fw_state_show(struct edu_dev *edu, char *buf)
+{
+	int len;
+
+	mutex_lock(&edu->fw_lock);
+	if (edu->fw_state == EDU_FW_FAILED)
+		len = sysfs_emit(buf, "failed: %s\n", edu->fw_reason);
+	else
+		len = sysfs_emit(buf, "%s\n", edu_fw_state_names[edu->fw_state]);
+	mutex_unlock(&edu->fw_lock);
+	return len;
+}
+
+/* The active firmware's version as read back from the device, or "none". */
+void edu_fw_version_str(struct edu_dev *edu, char *buf, size_t len)
+{
+	mutex_lock(&edu->fw_lock);
+	if (edu->fw_image_size)
+		scnprintf(buf, len, "%u.%u.%u", edu->fw_version >> 16,
+			  (edu->fw_version >> 8) & 0xff, edu->fw_version & 0xff);
+	else
+		strscpy(buf, "none", len);
+	mutex_unlock(&edu->fw_lock);
+}

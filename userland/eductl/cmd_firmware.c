@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * eductl firmware load | cancel | info: the user-driven firmware upload.
+ * The driver asks the kernel's firmware loader for an image that user space
+ * supplies through the sysfs fallback interface:
+ *   1. write 1 to /sys/class/edu/eduN/firmware_upload (the trigger);
+ *   2. wait for /sys/class/firmware/edu-upload-eduN/ to appear;
+ *   3. write 1 to its "loading", the image to "data", 0 to "loading"
+ *      (or -1 to cancel);
+ *   4. the driver validates, loads and verifies: firmware_state says how
+ *      it went. A failed upload leaves the previous firmware active.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libedu.h"
+#include "eductl.h"
+
+/* The driver names the upload (and so its directory) edu-upload-eduN. */
+#define FW_CLASS "/sys/class/firmware/edu-upload-"
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int fallback_write(const char *name, const char *file, const void *buf,
+			  size_t len)
+{
+	char path[128];
+	ssize_t n;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), FW_CLASS "%s/%s", name, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (len && !ret) {
+		n = write(fd, buf, len);
+		if (n < 0)
+			ret = -errno;
+		else
+			buf = (const char *)buf + n, len -= n;
+	}
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* Waits for the firmware_state to leave "loading"; returns it in state. */
+static int wait_state(const char *name, int seconds, char *state, size_t len)
+{
+	int i;
+
+	for (i = 0; i < seconds * 20; i++) {
+		int ret = edu_attr_read(name, "firmware_state", state, len);
+
+		if (ret)
+			return ret;
+		if (strcmp(state, "loading"))
+			return 0;
+		sleep_ms(50);
+	}
+	return -ETIMEDOUT;
+}
+
+static int device_or_default(int argc, char **argv, int at, char *name)
+{
+	return device_arg(argc > at ? argv[at] : "edu0", name);
+}
+
+static int cmd_load(int argc, char **argv)
+{
+	static unsigned char image[64 * 1024];
+	char name[EDU_NAME_MAX], state[96], version[16], dir[128];
+	size_t len;
+	FILE *f;
+	int ret, i;
+
+	if (argc < 2 || argc > 3)
+		return usage_error("usage: firmware load FILE [eduN]");
+	ret = device_or_default(argc, argv, 2, name);
+	if (ret)
+		return ret;
+	f = fopen(argv[1], "rb");
+	if (!f)
+		return fail(-errno, "%s", argv[1]);
+	len = fread(image, 1, sizeof(image), f);
+	fclose(f);
+
+	ret = edu_attr_write(name, "firmware_upload", "1");
+	if (ret)
+		return fail(ret, "%s: starting the upload", name);
+
+	snprintf(dir, sizeof(dir), FW_CLASS "%s/loading", name);
+	for (i = 0; i < 100 && access(dir, W_OK); i++)
+		sleep_ms(50);
+	if (i == 100)
+		return fail(-ETIMEDOUT, "%s: no %s", name, dir);
+
+	ret = fallback_write(name, "loading", "1", 1);
+	if (!ret)
+		ret = fallback_write(name, "data", image, len);
+	if (ret) {
+		fallback_write(name, "loading", "-1", 2);
+		return fail(ret, "%s: upload (cancelled)", name);
+	}
+	ret = fallback_write(name, "loading", "0", 1);
+	if (ret)
+		return fail(ret, "%s: finishing the upload", name);
+
+	ret = wait_state(name, 10, state, sizeof(state));
+	if (ret)
+		return fail(ret, "%s: waiting for the driver", name);
+	edu_attr_read(name, "firmware_version", version, sizeof(version));
+	printf("%s: %s, firmware %s\n", name, state, version);
+	return strcmp(state, "ready") ? EXIT_FAIL : EXIT_OK;
+}
+
+static int cmd_cancel(int argc, char **argv)
+{
+	char name[EDU_NAME_MAX], state[96];
+	int ret;
+
+	if (argc > 2)
+		return usage_error("usage: firmware cancel [eduN]");
+	ret = device_or_default(argc, argv, 1, name);
+	if (ret)
+		return ret;
+	ret = fallback_write(name, "loading", "-1", 2);
+	if (ret)
+		return fail(ret == -ENOENT ? -ENOENT : ret, "%s: no upload in progress",
+			    name);
+	ret = wait_state(name, 10, state, sizeof(state));
+	if (ret)
+		return fail(ret, "%s", name);
+	printf("%s: %s\n", name, state);
+	return EXIT_OK;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	char name[EDU_NAME_MAX], state[96], version[16];
+	int ret;
+
+	if (argc > 2)
+		return usage_error("usage: firmware info [eduN]");
+	ret = device_or_default(argc, argv, 1, name);
+	if (ret)
+		return ret;
+	ret = edu_attr_read(name, "firmware_version", version, sizeof(version));
+	if (!ret)
+		ret = edu_attr_read(name, "firmware_state", state, sizeof(state));
+	if (ret)
+		return fail(ret, "%s", name);
+	printf("%s: version %s, state %s\n", name, version, state);
+	return EXIT_OK;
+}
+
+static const struct eductl_cmd fw_subcmds[] = {
+	{ "load", "", "", cmd_load },
+	{ "cancel", "", "", cmd_cancel },
+	{ "info", "", "", cmd_info },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static int cmd_firmware(int argc, char **argv)
+{
+	const struct eductl_cmd *c;
+
+	if (argc < 2)
+		return usage_error("usage: firmware load|cancel|info ...");
+	for (c = fw_subcmds; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	return usage_error("unknown firmware command '%s'", argv[1]);
+}
+
+const struct eductl_cmd firmware_cmds[] = {
+	{ "firmware", "load FILE [eduN]", "upload an image through the sysfs fallback (root)",
+	  cmd_firmware },
+	{ "firmware", "cancel [eduN]", "cancel an upload in progress", cmd_firmware },
+	{ "firmware", "info [eduN]", "active version and state of the last load",
+	  cmd_firmware },
+	{ NULL, NULL, NULL, NULL }
+};
