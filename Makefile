@@ -104,9 +104,9 @@ _check: $(RESULTS)/check.tap
 _run: _all
 	qemu/run.sh $(DEB)/vmlinuz $(DEB)/initramfs.cpio.gz
 
-$(RESULTS)/unit.tap: $(B)/unit/test_parse
+$(RESULTS)/unit.tap: $(B)/unit/test_parse _firmware
 	@mkdir -p $(RESULTS)
-	@$(B)/unit/test_parse | tee $@; true
+	@{ $(B)/unit/test_parse; $(B)/unit/test_fwimage $(B)/firmware/mkedufw; } | tee $@; true
 
 $(RESULTS)/debian.tap: _all
 	@mkdir -p $(RESULTS)
