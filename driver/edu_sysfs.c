@@ -182,16 +182,29 @@ static const struct attribute_group edu_group = {
 };
 
 /* stats/: one counter per attribute, read without touching the device. */
-#define EDU_STAT_ATTR(_field)						\
-static ssize_t _field##_show(struct device *dev,			\
-			     struct device_attribute *attr, char *buf)	\
-{									\
-	struct edu_dev *edu = to_edu_dev(dev);				\
-									\
-	return sysfs_emit(buf, "%lld\n",				\
-			  atomic64_read(&edu->stats._field));		\
-}									\
-static DEVICE_ATTR_RO(_field)
+struct edu_stat_attribute {
+	struct device_attribute dattr;
+	size_t offset;			/* of the atomic64_t in edu_counters */
+};
+
+static ssize_t edu_stat_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct edu_stat_attribute *sa =
+		container_of(attr, struct edu_stat_attribute, dattr);
+	atomic64_t *counter = (void *)&to_edu_dev(dev)->stats + sa->offset;
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
+}
+
+#define EDU_STAT_ATTR(_name)						\
+static struct edu_stat_attribute edu_stat_##_name = {			\
+	.dattr = {							\
+		.attr = { .name = #_name, .mode = 0444 },		\
+		.show = edu_stat_show,					\
+	},								\
+	.offset = offsetof(struct edu_counters, _name),			\
+}
 
 EDU_STAT_ATTR(irqs);
 EDU_STAT_ATTR(irqs_factorial);
@@ -207,18 +220,18 @@ EDU_STAT_ATTR(errors);
 EDU_STAT_ATTR(events_dropped);
 
 static struct attribute *edu_stats_attrs[] = {
-	&dev_attr_irqs.attr,
-	&dev_attr_irqs_factorial.attr,
-	&dev_attr_irqs_dma.attr,
-	&dev_attr_irqs_other.attr,
-	&dev_attr_irqs_spurious.attr,
-	&dev_attr_irqs_dropped.attr,
-	&dev_attr_injected.attr,
-	&dev_attr_dma_transfers.attr,
-	&dev_attr_dma_bytes.attr,
-	&dev_attr_factorials.attr,
-	&dev_attr_errors.attr,
-	&dev_attr_events_dropped.attr,
+	&edu_stat_irqs.dattr.attr,
+	&edu_stat_irqs_factorial.dattr.attr,
+	&edu_stat_irqs_dma.dattr.attr,
+	&edu_stat_irqs_other.dattr.attr,
+	&edu_stat_irqs_spurious.dattr.attr,
+	&edu_stat_irqs_dropped.dattr.attr,
+	&edu_stat_injected.dattr.attr,
+	&edu_stat_dma_transfers.dattr.attr,
+	&edu_stat_dma_bytes.dattr.attr,
+	&edu_stat_factorials.dattr.attr,
+	&edu_stat_errors.dattr.attr,
+	&edu_stat_events_dropped.dattr.attr,
 	NULL
 };
 

@@ -102,9 +102,10 @@ static int test_upload_new_version(void)
 	return 0;
 }
 
+/* Spoils a valid image in place; returns its new size. */
 struct bad_image {
 	const char *name, *reason;
-	void (*spoil)(unsigned char *image, int *size);
+	int (*spoil)(unsigned char *image, int size);
 };
 
 static void set_header_crc(unsigned char *image)
@@ -116,63 +117,68 @@ static void set_header_crc(unsigned char *image)
 	memcpy(image, &h, sizeof(h));
 }
 
-static void truncate_payload(unsigned char *image, int *size)
+static int truncate_payload(unsigned char *image, int size)
 {
 	(void)image;
-	*size -= 10;
+	return size - 10;
 }
 
-static void truncate_header(unsigned char *image, int *size)
+static int truncate_header(unsigned char *image, int size)
 {
 	(void)image;
-	*size = 20;
-}
-
-static void empty(unsigned char *image, int *size)
-{
-	(void)image;
-	*size = 0;
-}
-
-static void bad_magic(unsigned char *image, int *size)
-{
 	(void)size;
+	return 20;
+}
+
+static int empty(unsigned char *image, int size)
+{
+	(void)image;
+	(void)size;
+	return 0;
+}
+
+static int bad_magic(unsigned char *image, int size)
+{
 	image[0] ^= 0xff;
 	set_header_crc(image);
+	return size;
 }
 
-static void bad_header_crc(unsigned char *image, int *size)
+static int bad_header_crc(unsigned char *image, int size)
 {
-	(void)size;
 	image[8] ^= 1;	/* the version, CRC left as it was */
+	return size;
 }
 
-static void bad_payload_crc(unsigned char *image, int *size)
+static int bad_payload_crc(unsigned char *image, int size)
 {
-	image[*size - 1] ^= 0x55;
+	image[size - 1] ^= 0x55;
+	return size;
 }
 
-static void unknown_format(unsigned char *image, int *size)
+static int unknown_format(unsigned char *image, int size)
 {
-	(void)size;
 	image[4] = 2;
 	set_header_crc(image);
+	return size;
 }
 
-static void oversized(unsigned char *image, int *size)
+static int oversized(unsigned char *image, int size)
 {
 	struct edu_fw_header h;
 
+	(void)size;
 	memcpy(&h, image, sizeof(h));
 	h.payload_len = htole32(EDU_FW_MAX_PAYLOAD + 1);
 	memcpy(image, &h, sizeof(h));
 	set_header_crc(image);
-	*size = sizeof(h) + EDU_FW_MAX_PAYLOAD + 1;
+	return sizeof(h) + EDU_FW_MAX_PAYLOAD + 1;
 }
 
-static void trailing(unsigned char *image, int *size)
+static int trailing(unsigned char *image, int size)
 {
-	image[(*size)++] = 0;
+	image[size] = 0;
+	return size + 1;
 }
 
 /* Each bad image is refused for its reason; the previous firmware stays. */
@@ -201,7 +207,7 @@ static int test_bad_images_rejected(void)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK(make_image("/tmp/fw-bad.bin", 0x030000, 200, image, &size) == 0,
 		      "image");
-		bad[i].spoil(image, &size);
+		size = bad[i].spoil(image, size);
 		CHECK(write_file("/tmp/fw-bad.bin", image, size) == 0, "write");
 		CHECK(upload("/tmp/fw-bad.bin", out, sizeof(out)) == 1, "%s: %s",
 		      bad[i].name, out);
@@ -309,7 +315,7 @@ static int test_upload_during_dma(void)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		unsigned char outb[512], inb[512];
+		unsigned char outb[512], inb[512] = { 0 };
 		int fd = edu_open_dev("edu0", O_RDWR), bad = 0, r = 0;
 		struct edu_data w = { .addr = (uintptr_t)outb, .len = sizeof(outb) };
 		struct edu_data rd = { .addr = (uintptr_t)inb, .len = sizeof(inb) };
@@ -336,6 +342,49 @@ static int test_upload_during_dma(void)
 	return 0;
 }
 
+static int rebind(const char *bdf)
+{
+	return write_text("/sys/bus/pci/drivers/edu/unbind", bdf, strlen(bdf)) ||
+	       write_text("/sys/bus/pci/drivers/edu/bind", bdf, strlen(bdf)) ? -1 : 0;
+}
+
+static int state_of(const char *name, char *val, size_t len)
+{
+	char path[128];
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/class/edu/%s/firmware_state", name);
+	for (i = 0; i < 50; i++) {
+		if (!read_text(path, val, len) && strcmp(val, "loading\n"))
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* Without a firmware file the device binds, works, and says why. */
+static int test_missing_firmware_file(void)
+{
+	char bdf[32], val[64], ident[32];
+	int ok;
+
+	CHECK(bdf_of("edu1", bdf, sizeof(bdf)) == 0, "edu1");
+	CHECK(rename("/lib/firmware/edu/edu-fw.bin", "/lib/firmware/edu/hidden") == 0, "hide file");
+	ok = rebind(bdf) == 0 && state_of("edu1", val, sizeof(val)) == 0;
+	rename("/lib/firmware/edu/hidden", "/lib/firmware/edu/edu-fw.bin");
+	CHECK(ok, "rebind");
+	CHECK(!strcmp(val, "failed: no firmware file\n"), "state '%s'", val);
+	CHECK(read_text("/sys/class/edu/edu1/firmware_version", val, sizeof(val)) == 0 &&
+	      !strcmp(val, "none\n"), "version '%s'", val);
+	CHECK(write_text("/sys/class/edu/edu1/factorial", "5", 1) == 0, "usable");
+	CHECK(read_text("/sys/class/edu/edu1/identification", ident, sizeof(ident)) == 0 &&
+	      !strcmp(ident, "0x010000ed\n"), "identification");
+	/* With the file back, the next bind loads it. */
+	CHECK(rebind(bdf) == 0 && state_of("edu1", val, sizeof(val)) == 0, "rebind");
+	CHECK(!strcmp(val, "ready\n"), "state '%s'", val);
+	return 0;
+}
+
 const struct test_case firmware_tests[] = {
 	TEST(default_loaded_at_probe),
 	TEST(upload_new_version),
@@ -344,5 +393,6 @@ const struct test_case firmware_tests[] = {
 	TEST(upload_timeout),
 	TEST(upload_trigger_strict),
 	TEST(upload_during_dma),
+	TEST(missing_firmware_file),
 	TEST_END
 };

@@ -34,7 +34,6 @@ static int fallback_write(const char *name, const char *file, const void *buf,
 			  size_t len)
 {
 	char path[128];
-	ssize_t n;
 	int fd, ret = 0;
 
 	snprintf(path, sizeof(path), FW_CLASS "%s/%s", name, file);
@@ -42,7 +41,8 @@ static int fallback_write(const char *name, const char *file, const void *buf,
 	if (fd < 0)
 		return -errno;
 	while (len && !ret) {
-		n = write(fd, buf, len);
+		ssize_t n = write(fd, buf, len);
+
 		if (n < 0)
 			ret = -errno;
 		else
