@@ -25,20 +25,6 @@
 
 #define WINDOW EDU_DATA_WINDOW_SIZE
 
-static int write_window(int fd, unsigned int off, const void *buf, unsigned int len)
-{
-	struct edu_data d = { .addr = (uintptr_t)buf, .window_off = off, .len = len };
-
-	return ioctl(fd, EDU_IOC_WRITE_DATA, &d) ? -errno : 0;
-}
-
-static int read_window(int fd, unsigned int off, void *buf, unsigned int len)
-{
-	struct edu_data d = { .addr = (uintptr_t)buf, .window_off = off, .len = len };
-
-	return ioctl(fd, EDU_IOC_READ_DATA, &d) ? -errno : 0;
-}
-
 static int dma(int fd, unsigned int dir, unsigned int woff, unsigned int boff,
 	       unsigned int len)
 {

@@ -242,20 +242,6 @@ static int test_fault_drop_irqs(void)
 	return 0;
 }
 
-static int copy_write(int fd, unsigned int off, const void *buf, unsigned int len)
-{
-	struct edu_data d = { .addr = (uintptr_t)buf, .window_off = off, .len = len };
-
-	return ioctl(fd, EDU_IOC_WRITE_DATA, &d) ? -errno : 0;
-}
-
-static int copy_read(int fd, unsigned int off, void *buf, unsigned int len)
-{
-	struct edu_data d = { .addr = (uintptr_t)buf, .window_off = off, .len = len };
-
-	return ioctl(fd, EDU_IOC_READ_DATA, &d) ? -errno : 0;
-}
-
 static int test_fault_fail_dma(void)
 {
 	long long errors = stat_of("edu0", "errors");
@@ -264,10 +250,10 @@ static int test_fault_fail_dma(void)
 
 	CHECK(fd >= 0, "open");
 	CHECK(put(DEBUGFS "edu0/fail_dma", "2") == 0, "knob");
-	CHECK(copy_write(fd, 40, out, 7) == -EIO, "first transfer");
-	CHECK(copy_write(fd, 40, out, 7) == -EIO, "second transfer");
-	CHECK(copy_write(fd, 40, out, 7) == 0, "third transfer");
-	CHECK(copy_read(fd, 40, in, 7) == 0 && !strcmp(in, "faulty"), "data '%s'", in);
+	CHECK(write_window(fd, 40, out, 7) == -EIO, "first transfer");
+	CHECK(write_window(fd, 40, out, 7) == -EIO, "second transfer");
+	CHECK(write_window(fd, 40, out, 7) == 0, "third transfer");
+	CHECK(read_window(fd, 40, in, 7) == 0 && !strcmp(in, "faulty"), "data '%s'", in);
 	CHECK(stat_of("edu0", "errors") == errors + 2, "errors");
 	close(fd);
 	return 0;
@@ -283,14 +269,14 @@ static int test_fault_dma_delay(void)
 	CHECK(fd >= 0, "open");
 	CHECK(put(SYSCTL "dma_timeout_ms", "400") == 0, "timeout");
 	CHECK(put(DEBUGFS "edu0/dma_delay_ms", "50") == 0, "short delay");
-	CHECK(copy_write(fd, 60, out, 6) == 0, "a short delay is harmless");
+	CHECK(write_window(fd, 60, out, 6) == 0, "a short delay is harmless");
 	CHECK(put(DEBUGFS "edu0/dma_delay_ms", "400") == 0, "long delay");
-	CHECK(copy_write(fd, 60, "zzzzz", 6) == -ETIMEDOUT, "delay past the timeout");
+	CHECK(write_window(fd, 60, "zzzzz", 6) == -ETIMEDOUT, "delay past the timeout");
 	CHECK(stat_of("edu0", "errors") == errors + 1, "errors");
 	CHECK(put(DEBUGFS "edu0/dma_delay_ms", "0") == 0, "off");
 	CHECK(put(SYSCTL "dma_timeout_ms", "1000") == 0, "restore");
-	CHECK(copy_write(fd, 60, out, 6) == 0, "after recovery");
-	CHECK(copy_read(fd, 60, in, 6) == 0 && !strcmp(in, "delay"), "data '%s'", in);
+	CHECK(write_window(fd, 60, out, 6) == 0, "after recovery");
+	CHECK(read_window(fd, 60, in, 6) == 0 && !strcmp(in, "delay"), "data '%s'", in);
 	close(fd);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -245,6 +246,24 @@ int next_event(int fd, int ms, struct edu_event *ev)
 	if (n < 0)
 		return -errno;
 	return n == sizeof(*ev) ? 0 : -EIO;
+}
+
+static int window_ioctl(int fd, unsigned long cmd, unsigned int off,
+			const void *buf, unsigned int len)
+{
+	struct edu_data d = { .addr = (uintptr_t)buf, .window_off = off, .len = len };
+
+	return ioctl(fd, cmd, &d) ? -errno : 0;
+}
+
+int write_window(int fd, unsigned int off, const void *buf, unsigned int len)
+{
+	return window_ioctl(fd, EDU_IOC_WRITE_DATA, off, buf, len);
+}
+
+int read_window(int fd, unsigned int off, void *buf, unsigned int len)
+{
+	return window_ioctl(fd, EDU_IOC_READ_DATA, off, buf, len);
 }
 
 int raise_irq(int fd, unsigned int bits)

@@ -39,6 +39,9 @@ int bdf_of(const char *name, char *bdf, size_t len);
 struct edu_event;
 /* Waits up to ms for one event on fd and reads it: 0, -ETIMEDOUT or -errno. */
 int next_event(int fd, int ms, struct edu_event *ev);
+/* The copy path: len bytes to/from the data window at off; 0 or -errno. */
+int write_window(int fd, unsigned int off, const void *buf, unsigned int len);
+int read_window(int fd, unsigned int off, void *buf, unsigned int len);
 /* Raises bits on the device behind fd: 0 or -errno. */
 int raise_irq(int fd, unsigned int bits);
 #endif /* UTIL_H */

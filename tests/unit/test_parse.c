@@ -8,23 +8,7 @@
 #include <string.h>
 
 #include "libedu.h"
-
-static int failures;
-
-static void result(int ok, const char *name)
-{
-	printf("%sok - unit.%s\n", ok ? "" : "not ", name);
-	if (!ok)
-		failures++;
-}
-
-#define EXPECT(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("# %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			ok = 0;						\
-		}							\
-	} while (0)
+#include "unit.h"
 
 static void test_parse_u32(void)
 {

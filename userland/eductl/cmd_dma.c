@@ -158,14 +158,7 @@ static const struct eductl_cmd dma_subcmds[] = {
 
 static int cmd_dma(int argc, char **argv)
 {
-	const struct eductl_cmd *c;
-
-	if (argc < 2)
-		return usage_error("usage: dma write|read ...");
-	for (c = dma_subcmds; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->run(argc - 1, argv + 1);
-	return usage_error("unknown dma command '%s'", argv[1]);
+	return run_subcommand(dma_subcmds, "dma", argc, argv);
 }
 
 const struct eductl_cmd dma_cmds[] = {

@@ -172,14 +172,7 @@ static const struct eductl_cmd fw_subcmds[] = {
 
 static int cmd_firmware(int argc, char **argv)
 {
-	const struct eductl_cmd *c;
-
-	if (argc < 2)
-		return usage_error("usage: firmware load|cancel|info ...");
-	for (c = fw_subcmds; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->run(argc - 1, argv + 1);
-	return usage_error("unknown firmware command '%s'", argv[1]);
+	return run_subcommand(fw_subcmds, "firmware", argc, argv);
 }
 
 const struct eductl_cmd firmware_cmds[] = {

@@ -72,6 +72,20 @@ int device_arg(const char *arg, char name[])
 	return EXIT_OK;
 }
 
+/* "eductl WHAT SUB ...": runs SUB from table with argv starting at SUB. */
+int run_subcommand(const struct eductl_cmd *table, const char *what, int argc,
+		   char **argv)
+{
+	const struct eductl_cmd *c;
+
+	if (argc < 2)
+		return usage_error("usage: %s COMMAND ... (see --help)", what);
+	for (c = table; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	return usage_error("unknown %s command '%s'", what, argv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	const struct eductl_cmd *c;

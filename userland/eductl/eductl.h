@@ -27,5 +27,7 @@ extern const struct eductl_cmd firmware_cmds[];	/* cmd_firmware.c */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int device_arg(const char *arg, char name[]);
+int run_subcommand(const struct eductl_cmd *table, const char *what, int argc,
+		   char **argv);
 
 #endif /* EDUCTL_H */
