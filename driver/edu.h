@@ -49,6 +49,7 @@ struct edu_faults {
 };
 
 #define EDU_RECENT_EVENTS	16
+#define EDU_DEFERRED_EVENTS	64
 
 enum edu_fw_state { EDU_FW_NONE, EDU_FW_LOADING, EDU_FW_READY, EDU_FW_FAILED };
 
@@ -88,6 +89,10 @@ struct edu_file;
  * @dbg_signo: its signal (events_lock)
  * @recent: the last EDU_RECENT_EVENTS events, for debugfs (events_lock)
  * @recent_count: events ever put in @recent (events_lock)
+ * @deferred: events for the channels that cannot send from interrupt
+ *	context (netlink), a ring of @deferred_count from @deferred_head
+ *	(events_lock)
+ * @deferred_work: sends them
  * @fw_lock: protects the fw_* fields below
  * @fw_wait: woken when a firmware load ends
  * @fw_pending: a load is in progress (at most one)
@@ -137,6 +142,9 @@ struct edu_dev {
 	int dbg_signo;
 	struct edu_event recent[EDU_RECENT_EVENTS];
 	u64 recent_count;
+	struct edu_event deferred[EDU_DEFERRED_EVENTS];
+	unsigned int deferred_head, deferred_count;
+	struct work_struct deferred_work;
 
 	struct mutex fw_lock;		/* the fw_* fields */
 	wait_queue_head_t fw_wait;
@@ -242,6 +250,8 @@ void edu_events_attach(struct edu_file *ef);
 void edu_events_detach(struct edu_file *ef);
 void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value);
 void edu_events_shutdown(struct edu_dev *edu);
+void edu_events_init(struct edu_dev *edu);
+void edu_events_flush(struct edu_dev *edu);
 ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
 			bool nonblock);
 __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
@@ -274,6 +284,13 @@ int edu_procfs_init(void);
 void edu_procfs_exit(void);
 void edu_procfs_add(struct edu_dev *edu);
 void edu_procfs_del(struct edu_dev *edu);
+struct edu_dev *edu_get_by_id(u32 id);
+struct edu_dev *edu_get_nth(unsigned long n);
+
+/* edu_netlink.c */
+int edu_netlink_init(void);
+void edu_netlink_exit(void);
+void edu_netlink_event(struct edu_dev *edu, const struct edu_event *ev);
 
 /* edu_debugfs.c */
 void edu_debugfs_init(void);

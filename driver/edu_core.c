@@ -114,8 +114,7 @@ static struct edu_dev *edu_alloc(struct pci_dev *pdev)
 	init_rwsem(&edu->gone);
 	mutex_init(&edu->fact_lock);
 	init_completion(&edu->fact_done);
-	spin_lock_init(&edu->events_lock);
-	INIT_LIST_HEAD(&edu->files);
+	edu_events_init(edu);
 	edu_fw_init(edu);
 
 	/* From here on, put_device() frees everything above. */
@@ -220,6 +219,8 @@ static void edu_remove(struct pci_dev *pdev)
 	/* A transfer that outlived its timeout must end before memory goes. */
 	edu_dma_quiesce(edu);
 	edu_irq_quiesce(edu);
+	/* Nothing posts events now: send the last ones out. */
+	edu_events_flush(edu);
 	/* devres now frees the IRQ, buffers, vectors, mapping, our reference. */
 }
 
@@ -250,9 +251,13 @@ static int __init edu_init(void)
 
 	edu_debugfs_init();
 
-	ret = class_register(&edu_class);
+	ret = edu_netlink_init();
 	if (ret)
 		goto err_debugfs;
+
+	ret = class_register(&edu_class);
+	if (ret)
+		goto err_netlink;
 
 	ret = edu_chrdev_init();
 	if (ret)
@@ -268,6 +273,8 @@ err_chrdev:
 	edu_chrdev_exit();
 err_class:
 	class_unregister(&edu_class);
+err_netlink:
+	edu_netlink_exit();
 err_debugfs:
 	edu_debugfs_exit();
 	edu_procfs_exit();
@@ -282,6 +289,7 @@ static void __exit edu_exit(void)
 	pci_unregister_driver(&edu_driver);
 	edu_chrdev_exit();
 	class_unregister(&edu_class);
+	edu_netlink_exit();
 	edu_debugfs_exit();
 	edu_procfs_exit();
 	edu_sysctl_exit();

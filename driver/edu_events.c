@@ -70,6 +70,23 @@ static void edu_send_signal(struct pid *pid, int signo, u64 seq)
 	rcu_read_unlock();
 }
 
+/*
+ * Called with events_lock held: queues the event for the channels that
+ * send from process context. A full ring drops its oldest.
+ */
+static void edu_defer(struct edu_dev *edu, const struct edu_event *ev)
+{
+	if (edu->deferred_count == EDU_DEFERRED_EVENTS) {
+		edu->deferred_head = (edu->deferred_head + 1) % EDU_DEFERRED_EVENTS;
+		edu->deferred_count--;
+		edu_count(edu, events_dropped);
+	}
+	edu->deferred[(edu->deferred_head + edu->deferred_count) %
+		      EDU_DEFERRED_EVENTS] = *ev;
+	edu->deferred_count++;
+	schedule_work(&edu->deferred_work);
+}
+
 /**
  * edu_events_post() - deliver one event to every open file
  * @edu: the device
@@ -96,6 +113,7 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 	spin_lock_irqsave(&edu->events_lock, flags);
 	ev.seq = ++edu->event_seq;
 	edu->recent[edu->recent_count++ % EDU_RECENT_EVENTS] = ev;
+	edu_defer(edu, &ev);
 	list_for_each_entry(ef, &edu->files, node) {
 		edu_file_push(ef, &ev);
 		wake_up_interruptible(&ef->wait);
@@ -106,6 +124,40 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 	if (edu->dbg_sig_pid)
 		edu_send_signal(edu->dbg_sig_pid, edu->dbg_signo, ev.seq);
 	spin_unlock_irqrestore(&edu->events_lock, flags);
+}
+
+/* Sends deferred events, oldest first, outside the lock. */
+static void edu_deferred_work(struct work_struct *work)
+{
+	struct edu_dev *edu = container_of(work, struct edu_dev, deferred_work);
+	struct edu_event ev;
+
+	for (;;) {
+		spin_lock_irq(&edu->events_lock);
+		if (!edu->deferred_count) {
+			spin_unlock_irq(&edu->events_lock);
+			return;
+		}
+		ev = edu->deferred[edu->deferred_head];
+		edu->deferred_head = (edu->deferred_head + 1) % EDU_DEFERRED_EVENTS;
+		edu->deferred_count--;
+		spin_unlock_irq(&edu->events_lock);
+
+		edu_netlink_event(edu, &ev);
+	}
+}
+
+void edu_events_init(struct edu_dev *edu)
+{
+	spin_lock_init(&edu->events_lock);
+	INIT_LIST_HEAD(&edu->files);
+	INIT_WORK(&edu->deferred_work, edu_deferred_work);
+}
+
+/* remove(), once nothing posts events any more: send what is queued. */
+void edu_events_flush(struct edu_dev *edu)
+{
+	flush_work(&edu->deferred_work);
 }
 
 /* Called by remove() after @dead is set: wake every waiter to see it. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/driver/edu: the running state of the driver, a header line and one
+ * The list of bound devices (for lookups by number), and /proc/driver/edu:
+ * the running state of the driver, a header line and one
  * line per bound device. The whole table is printed under the lock that
  * probe and remove take to add and delete devices, so a reader sees each
  * device entirely or not at all, whatever binds or unbinds meanwhile.
@@ -27,6 +28,40 @@ void edu_procfs_del(struct edu_dev *edu)
 	mutex_lock(&edu_devices_lock);
 	list_del(&edu->node);
 	mutex_unlock(&edu_devices_lock);
+}
+
+/* The bound device eduN, referenced (put_device() when done), or NULL. */
+struct edu_dev *edu_get_by_id(u32 id)
+{
+	struct edu_dev *edu, *found = NULL;
+
+	mutex_lock(&edu_devices_lock);
+	list_for_each_entry(edu, &edu_devices, node) {
+		if (edu->id == id) {
+			found = edu;
+			get_device(&edu->dev);
+			break;
+		}
+	}
+	mutex_unlock(&edu_devices_lock);
+	return found;
+}
+
+/* The n-th bound device in bind order, referenced, or NULL (dumps). */
+struct edu_dev *edu_get_nth(unsigned long n)
+{
+	struct edu_dev *edu, *found = NULL;
+
+	mutex_lock(&edu_devices_lock);
+	list_for_each_entry(edu, &edu_devices, node) {
+		if (!n--) {
+			found = edu;
+			get_device(&edu->dev);
+			break;
+		}
+	}
+	mutex_unlock(&edu_devices_lock);
+	return found;
 }
 
 static void *edu_proc_start(struct seq_file *m, loff_t *pos)

@@ -12,6 +12,8 @@ krel=$(cat "$kdir/release")
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# mktemp makes it 0700: the guest's / must be open to unprivileged users.
+chmod 0755 "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,etc,tmp,root} \
 	"$root/lib/modules/$krel"/{kernel,extra} "$root/lib/firmware" \
 	"$root/usr/share/misc"
@@ -23,8 +25,10 @@ cp "$kdir"/modules/*.ko "$root/lib/modules/$krel/kernel/" 2>/dev/null || true
 cp "$kdir"/modules.builtin* "$root/lib/modules/$krel/" 2>/dev/null || true
 cp /usr/share/misc/pci.ids "$root/usr/share/misc/"
 cp -r "$fwdir" "$root/lib/firmware/edu"
-echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-echo 'root:x:0:' >"$root/etc/group"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' \
+	>"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+chmod 1777 "$root/tmp"
 echo 'export PS1="edu:\w# "' >"$root/etc/profile"
 
 # Programs, and the shared libraries ldd says they need (with the loader).

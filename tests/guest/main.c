@@ -20,13 +20,15 @@ static void run_mode_tests(void)
 	ktap_run(mode, chardev_tests);
 	ktap_run(mode, signal_tests);
 	ktap_run(mode, fs_tests);
+	ktap_run(mode, netlink_tests);
 }
 
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ktap_plan(2 * (ktap_count(core_tests) + ktap_count(chardev_tests) +
-		       ktap_count(signal_tests) + ktap_count(fs_tests)) +
+		       ktap_count(signal_tests) + ktap_count(fs_tests) +
+		       ktap_count(netlink_tests)) +
 		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
 		  ktap_count(lifetime_tests));

@@ -17,6 +17,7 @@ static const struct eductl_cmd *const tables[] = {
 	event_cmds,
 	fs_cmds,
 	firmware_cmds,
+	netlink_cmds,
 };
 
 #define NUM_TABLES (sizeof(tables) / sizeof(tables[0]))

@@ -40,6 +40,23 @@ const char *edu_fw_check(const void *image, size_t size);
 void edu_fw_version_str(uint32_t version, char *buf, size_t len);
 int edu_fw_parse_version(const char *s, uint32_t *version);
 
+/* genl.c: the generic netlink family (libnl) */
+struct nl_sock;
+struct nl_msg;
+struct nlattr;
+struct edu_genl {
+	struct nl_sock *sk;
+	int family;
+	char extack[256];	/* the kernel's message for the last error */
+};
+typedef void (*edu_genl_reply_fn)(struct nlattr **tb, void *arg);
+int edu_genl_open(struct edu_genl *g);	/* -ENOENT: family not registered */
+void edu_genl_close(struct edu_genl *g);
+struct nl_msg *edu_genl_msg(struct edu_genl *g, int cmd, int flags);
+/* Sends msg (the caller frees it), calls fn per reply; 0 or -errno. */
+int edu_genl_request(struct edu_genl *g, struct nl_msg *msg,
+		     edu_genl_reply_fn fn, void *arg);
+
 /* discover.c */
 struct edu_pci {
 	char bdf[16];			/* 0000:01:00.0 */

@@ -133,6 +133,70 @@ struct edu_fw_header {
 	__le32 header_crc;	/* CRC-32 of the 28 bytes before this field */
 };
 
+/*
+ * Generic netlink family "edu" (docs/netlink.md): requests, and every event
+ * multicast to the group "events" as EDU_CMD_EVENT.
+ */
+#define EDU_GENL_NAME		"edu"
+#define EDU_GENL_VERSION	1
+#define EDU_GENL_MCGRP_EVENTS	"events"
+
+enum edu_genl_cmd {
+	EDU_CMD_UNSPEC,
+	EDU_CMD_GET_DEVICE,	/* EDU_A_DEVICE -> device; dump: every device */
+	EDU_CMD_GET_STATS,	/* EDU_A_DEVICE -> EDU_A_STATS */
+	EDU_CMD_FACTORIAL,	/* EDU_A_DEVICE, EDU_A_FACT_N -> EDU_A_FACT_RESULT */
+	EDU_CMD_RAISE_IRQ,	/* EDU_A_DEVICE, EDU_A_IRQ_BITS (admin) */
+	EDU_CMD_RESET_STATS,	/* EDU_A_DEVICE (admin) */
+	EDU_CMD_EVENT,		/* multicast only: EDU_A_DEVICE, EDU_A_EVENT_* */
+	__EDU_CMD_MAX,
+};
+
+#define EDU_CMD_MAX (__EDU_CMD_MAX - 1)
+
+enum edu_genl_attr {
+	EDU_A_UNSPEC,
+	EDU_A_DEVICE,		/* u32: N of eduN */
+	EDU_A_NAME,		/* string: eduN */
+	EDU_A_PCI,		/* string: PCI address */
+	EDU_A_MSI,		/* u8: 1 MSI, 0 INTx */
+	EDU_A_FW_VERSION,	/* string: x.y.z or "none" */
+	EDU_A_FACT_N,		/* u32: 0..12 */
+	EDU_A_FACT_RESULT,	/* u32 */
+	EDU_A_IRQ_BITS,		/* u32: not 0 */
+	EDU_A_STATS,		/* nested: enum edu_genl_stat */
+	EDU_A_EVENT_TYPE,	/* u32: enum edu_event_type */
+	EDU_A_EVENT_STATUS,	/* u32: interrupt status bits */
+	EDU_A_EVENT_SEQ,	/* u64 */
+	EDU_A_EVENT_TIME,	/* u64: ns, CLOCK_MONOTONIC */
+	EDU_A_EVENT_VALUE,	/* u32: firmware version or errno */
+	EDU_A_PAD,
+	__EDU_A_MAX,
+};
+
+#define EDU_A_MAX (__EDU_A_MAX - 1)
+
+/* In EDU_A_STATS, u64 each, in the order of struct edu_stats. */
+enum edu_genl_stat {
+	EDU_A_STAT_UNSPEC,
+	EDU_A_STAT_IRQS,
+	EDU_A_STAT_IRQS_FACTORIAL,
+	EDU_A_STAT_IRQS_DMA,
+	EDU_A_STAT_IRQS_OTHER,
+	EDU_A_STAT_INJECTED,
+	EDU_A_STAT_DMA_TRANSFERS,
+	EDU_A_STAT_DMA_BYTES,
+	EDU_A_STAT_FACTORIALS,
+	EDU_A_STAT_ERRORS,
+	EDU_A_STAT_EVENTS_DROPPED,
+	EDU_A_STAT_IRQS_SPURIOUS,
+	EDU_A_STAT_IRQS_DROPPED,
+	EDU_A_STAT_PAD,
+	__EDU_A_STAT_MAX,
+};
+
+#define EDU_A_STAT_MAX (__EDU_A_STAT_MAX - 1)
+
 #define EDU_IOC_MAGIC		0xED
 
 #define EDU_IOC_INFO		_IOR(EDU_IOC_MAGIC, 0x00, struct edu_info)

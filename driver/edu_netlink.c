@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "edu" (docs/netlink.md): requests about devices,
+ * and every device event multicast to the group "events". Attributes are
+ * validated by strict policies; errors say what was wrong in extack.
+ * Commands that change device state need CAP_NET_ADMIN (GENL_ADMIN_PERM).
+ */
+#include <net/genetlink.h>
+
+#include "edu.h"
+
+enum { EDU_MCGRP_EVENTS };
+
+static const struct genl_multicast_group edu_mcgrps[] = {
+	[EDU_MCGRP_EVENTS] = { .name = EDU_GENL_MCGRP_EVENTS },
+};
+
+static const struct nla_policy edu_policy[EDU_A_MAX + 1] = {
+	[EDU_A_DEVICE] = { .type = NLA_U32 },
+	[EDU_A_FACT_N] = NLA_POLICY_MAX(NLA_U32, EDU_FACTORIAL_MAX),
+	[EDU_A_IRQ_BITS] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static struct genl_family edu_family;
+
+/* A required attribute: missing is -EINVAL, named in extack (a literal). */
+#define EDU_NL_REQUIRE(info, attr, msg)					\
+	({								\
+		bool __missing = !(info)->attrs[attr];			\
+									\
+		if (__missing) {					\
+			NL_SET_ERR_MSG((info)->extack, msg);		\
+			NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr); \
+		}							\
+		__missing ? -EINVAL : 0;				\
+	})
+
+/* The device a request names, referenced; extack says what is wrong. */
+static struct edu_dev *edu_nl_device(struct genl_info *info)
+{
+	struct edu_dev *edu;
+
+	if (EDU_NL_REQUIRE(info, EDU_A_DEVICE, "missing attribute: device"))
+		return ERR_PTR(-EINVAL);
+	edu = edu_get_by_id(nla_get_u32(info->attrs[EDU_A_DEVICE]));
+	if (!edu) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[EDU_A_DEVICE],
+				    "no such edu device");
+		return ERR_PTR(-ENODEV);
+	}
+	return edu;
+}
+
+static int edu_nl_fill_device(struct sk_buff *skb, struct edu_dev *edu,
+			      u32 portid, u32 seq, int flags)
+{
+	char fw[16];
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &edu_family, flags, EDU_CMD_GET_DEVICE);
+	if (!hdr)
+		return -EMSGSIZE;
+	edu_fw_version_str(edu, fw, sizeof(fw));
+	if (nla_put_u32(skb, EDU_A_DEVICE, edu->id) ||
+	    nla_put_string(skb, EDU_A_NAME, dev_name(&edu->dev)) ||
+	    nla_put_string(skb, EDU_A_PCI, pci_name(edu->pdev)) ||
+	    nla_put_u8(skb, EDU_A_MSI, edu->msi) ||
+	    nla_put_string(skb, EDU_A_FW_VERSION, fw)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Replies with one message built by fill(); the common doit shape. */
+static int edu_nl_reply(struct genl_info *info, struct edu_dev *edu,
+			int (*fill)(struct sk_buff *skb, struct edu_dev *edu,
+				    u32 portid, u32 seq, int flags))
+{
+	struct sk_buff *msg;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = fill(msg, edu, info->snd_portid, info->snd_seq, 0);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int edu_nl_get_device(struct sk_buff *skb, struct genl_info *info)
+{
+	struct edu_dev *edu = edu_nl_device(info);
+	int ret;
+
+	if (IS_ERR(edu))
+		return PTR_ERR(edu);
+	ret = edu_nl_reply(info, edu, edu_nl_fill_device);
+	put_device(&edu->dev);
+	return ret;
+}
+
+/* cb->args[0]: how many devices were dumped already. */
+static int edu_nl_dump_devices(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct edu_dev *edu;
+
+	while ((edu = edu_get_nth(cb->args[0]))) {
+		int ret = edu_nl_fill_device(skb, edu, NETLINK_CB(cb->skb).portid,
+					     cb->nlh->nlmsg_seq, NLM_F_MULTI);
+
+		put_device(&edu->dev);
+		if (ret)
+			break;
+		cb->args[0]++;
+	}
+	return skb->len;
+}
+
+static int edu_nl_fill_stats(struct sk_buff *skb, struct edu_dev *edu,
+			     u32 portid, u32 seq, int flags)
+{
+	struct edu_stats st;
+	struct nlattr *nest;
+	const u64 *v = (const u64 *)&st;
+	void *hdr;
+	int i;
+
+	hdr = genlmsg_put(skb, portid, seq, &edu_family, flags, EDU_CMD_GET_STATS);
+	if (!hdr)
+		return -EMSGSIZE;
+	edu_stats_read(edu, &st);
+	nest = nla_nest_start(skb, EDU_A_STATS);
+	if (!nest || nla_put_u32(skb, EDU_A_DEVICE, edu->id))
+		goto err;
+	/* The attribute numbers follow struct edu_stats' field order. */
+	for (i = 0; i < EDU_A_STAT_PAD - 1; i++)
+		if (nla_put_u64_64bit(skb, EDU_A_STAT_IRQS + i, v[i], EDU_A_STAT_PAD))
+			goto err;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int edu_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct edu_dev *edu = edu_nl_device(info);
+	int ret;
+
+	if (IS_ERR(edu))
+		return PTR_ERR(edu);
+	ret = edu_nl_reply(info, edu, edu_nl_fill_stats);
+	put_device(&edu->dev);
+	return ret;
+}
+
+static int edu_nl_factorial(struct sk_buff *skb, struct genl_info *info)
+{
+	struct edu_dev *edu = edu_nl_device(info);
+	struct sk_buff *msg;
+	u32 result;
+	void *hdr;
+	int ret;
+
+	if (IS_ERR(edu))
+		return PTR_ERR(edu);
+	ret = EDU_NL_REQUIRE(info, EDU_A_FACT_N, "missing attribute: fact_n");
+	if (!ret)
+		ret = edu_enter(edu);
+	if (ret)
+		goto out;
+	ret = edu_factorial(edu, nla_get_u32(info->attrs[EDU_A_FACT_N]), &result);
+	edu_leave(edu);
+	if (ret)
+		goto out;
+
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &edu_family, 0, EDU_CMD_FACTORIAL);
+	if (!hdr || nla_put_u32(msg, EDU_A_DEVICE, edu->id) ||
+	    nla_put_u32(msg, EDU_A_FACT_RESULT, result)) {
+		nlmsg_free(msg);
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	put_device(&edu->dev);
+	return ret;
+}
+
+static int edu_nl_raise_irq(struct sk_buff *skb, struct genl_info *info)
+{
+	struct edu_dev *edu = edu_nl_device(info);
+	int ret;
+
+	if (IS_ERR(edu))
+		return PTR_ERR(edu);
+	ret = EDU_NL_REQUIRE(info, EDU_A_IRQ_BITS, "missing attribute: irq_bits");
+	if (!ret)
+		ret = edu_enter(edu);
+	if (!ret) {
+		ret = edu_raise_irq(edu, nla_get_u32(info->attrs[EDU_A_IRQ_BITS]));
+		edu_leave(edu);
+	}
+	put_device(&edu->dev);
+	return ret;
+}
+
+static int edu_nl_reset_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct edu_dev *edu = edu_nl_device(info);
+	atomic64_t *c;
+
+	if (IS_ERR(edu))
+		return PTR_ERR(edu);
+	for (c = (atomic64_t *)&edu->stats;
+	     c < (atomic64_t *)(&edu->stats + 1); c++)
+		atomic64_set(c, 0);
+	put_device(&edu->dev);
+	return 0;
+}
+
+static const struct genl_small_ops edu_ops[] = {
+	{
+		.cmd = EDU_CMD_GET_DEVICE,
+		.doit = edu_nl_get_device,
+		.dumpit = edu_nl_dump_devices,
+	},
+	{
+		.cmd = EDU_CMD_GET_STATS,
+		.doit = edu_nl_get_stats,
+	},
+	{
+		.cmd = EDU_CMD_FACTORIAL,
+		.doit = edu_nl_factorial,
+	},
+	{
+		.cmd = EDU_CMD_RAISE_IRQ,
+		.doit = edu_nl_raise_irq,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = EDU_CMD_RESET_STATS,
+		.doit = edu_nl_reset_stats,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family edu_family __ro_after_init = {
+	.name = EDU_GENL_NAME,
+	.version = EDU_GENL_VERSION,
+	.maxattr = EDU_A_MAX,
+	.policy = edu_policy,
+	.netnsok = false,
+	.module = THIS_MODULE,
+	.small_ops = edu_ops,
+	.n_small_ops = ARRAY_SIZE(edu_ops),
+	/* Every command is new: strict header and attribute validation. */
+	.resv_start_op = EDU_CMD_GET_DEVICE,
+	.mcgrps = edu_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(edu_mcgrps),
+};
+
+/* Multicasts one event to "events"; from the deferred work, never an IRQ. */
+void edu_netlink_event(struct edu_dev *edu, const struct edu_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&edu_family, &init_net, EDU_MCGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &edu_family, 0, EDU_CMD_EVENT);
+	if (!hdr || nla_put_u32(msg, EDU_A_DEVICE, ev->device) ||
+	    nla_put_u32(msg, EDU_A_EVENT_TYPE, ev->type) ||
+	    nla_put_u32(msg, EDU_A_EVENT_STATUS, ev->irq_status) ||
+	    nla_put_u64_64bit(msg, EDU_A_EVENT_SEQ, ev->seq, EDU_A_PAD) ||
+	    nla_put_u64_64bit(msg, EDU_A_EVENT_TIME, ev->timestamp_ns, EDU_A_PAD) ||
+	    nla_put_u32(msg, EDU_A_EVENT_VALUE, ev->value)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&edu_family, msg, 0, EDU_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+int edu_netlink_init(void)
+{
+	return genl_register_family(&edu_family);
+}
+
+void edu_netlink_exit(void)
+{
+	genl_unregister_family(&edu_family);
+}
