@@ -23,24 +23,33 @@ static const struct nla_policy edu_policy[EDU_A_MAX + 1] = {
 
 static struct genl_family edu_family;
 
-/* A required attribute: missing is -EINVAL, named in extack (a literal). */
-#define EDU_NL_REQUIRE(info, attr, msg)					\
-	({								\
-		bool __missing = !(info)->attrs[attr];			\
-									\
-		if (__missing) {					\
-			NL_SET_ERR_MSG((info)->extack, msg);		\
-			NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr); \
-		}							\
-		__missing ? -EINVAL : 0;				\
-	})
+/* A required attribute: missing is -EINVAL, named in extack. */
+static int edu_nl_require(struct genl_info *info, int attr)
+{
+	if (info->attrs[attr])
+		return 0;
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, attr);
+	/* NL_SET_ERR_MSG() wants a literal for each message. */
+	switch (attr) {
+	case EDU_A_DEVICE:
+		NL_SET_ERR_MSG(info->extack, "missing attribute: device");
+		break;
+	case EDU_A_FACT_N:
+		NL_SET_ERR_MSG(info->extack, "missing attribute: fact_n");
+		break;
+	case EDU_A_IRQ_BITS:
+		NL_SET_ERR_MSG(info->extack, "missing attribute: irq_bits");
+		break;
+	}
+	return -EINVAL;
+}
 
 /* The device a request names, referenced; extack says what is wrong. */
 static struct edu_dev *edu_nl_device(struct genl_info *info)
 {
 	struct edu_dev *edu;
 
-	if (EDU_NL_REQUIRE(info, EDU_A_DEVICE, "missing attribute: device"))
+	if (edu_nl_require(info, EDU_A_DEVICE))
 		return ERR_PTR(-EINVAL);
 	edu = edu_get_by_id(nla_get_u32(info->attrs[EDU_A_DEVICE]));
 	if (!edu) {
@@ -171,7 +180,7 @@ static int edu_nl_factorial(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(edu))
 		return PTR_ERR(edu);
-	ret = EDU_NL_REQUIRE(info, EDU_A_FACT_N, "missing attribute: fact_n");
+	ret = edu_nl_require(info, EDU_A_FACT_N);
 	if (!ret)
 		ret = edu_enter(edu);
 	if (ret)
@@ -206,7 +215,7 @@ static int edu_nl_raise_irq(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(edu))
 		return PTR_ERR(edu);
-	ret = EDU_NL_REQUIRE(info, EDU_A_IRQ_BITS, "missing attribute: irq_bits");
+	ret = edu_nl_require(info, EDU_A_IRQ_BITS);
 	if (!ret)
 		ret = edu_enter(edu);
 	if (!ret) {
