@@ -67,7 +67,7 @@ _firmware: _userland
 $(B)/unit/test_parse: _userland FORCE
 	$(MAKE) -C tests/unit O=$(B)/unit LIBEDU=$(B)/userland/libedu.a
 
-GUEST_PROGRAMS = $(B)/userland/eductl $(B)/tests/edu-tests
+GUEST_PROGRAMS = $(B)/userland/eductl $(B)/userland/edu-upcall $(B)/tests/edu-tests
 
 $(DEB)/initramfs.cpio.gz: $(DEB)/vmlinuz $(DEB)/edu.ko _userland _tests _firmware qemu/init qemu/mkinitramfs.sh
 	qemu/mkinitramfs.sh $@ $(DEB)/kernel $(DEB)/edu.ko $(B)/firmware/edu $(GUEST_PROGRAMS)

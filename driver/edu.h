@@ -287,6 +287,12 @@ void edu_procfs_del(struct edu_dev *edu);
 struct edu_dev *edu_get_by_id(u32 id);
 struct edu_dev *edu_get_nth(unsigned long n);
 
+/* edu_routes.c: configfs routes to UDP, TCP and upcalls */
+extern unsigned int edu_routes_allow_remote;
+int edu_routes_init(void);
+void edu_routes_exit(void);
+void edu_routes_event(const struct edu_event *ev);
+
 /* edu_netlink.c */
 int edu_netlink_init(void);
 void edu_netlink_exit(void);

@@ -255,9 +255,13 @@ static int __init edu_init(void)
 	if (ret)
 		goto err_debugfs;
 
-	ret = class_register(&edu_class);
+	ret = edu_routes_init();
 	if (ret)
 		goto err_netlink;
+
+	ret = class_register(&edu_class);
+	if (ret)
+		goto err_routes;
 
 	ret = edu_chrdev_init();
 	if (ret)
@@ -273,6 +277,8 @@ err_chrdev:
 	edu_chrdev_exit();
 err_class:
 	class_unregister(&edu_class);
+err_routes:
+	edu_routes_exit();
 err_netlink:
 	edu_netlink_exit();
 err_debugfs:
@@ -289,6 +295,7 @@ static void __exit edu_exit(void)
 	pci_unregister_driver(&edu_driver);
 	edu_chrdev_exit();
 	class_unregister(&edu_class);
+	edu_routes_exit();
 	edu_netlink_exit();
 	edu_debugfs_exit();
 	edu_procfs_exit();

@@ -144,6 +144,7 @@ static void edu_deferred_work(struct work_struct *work)
 		spin_unlock_irq(&edu->events_lock);
 
 		edu_netlink_event(edu, &ev);
+		edu_routes_event(&ev);
 	}
 }
 

@@ -92,6 +92,8 @@ static struct ctl_table edu_sysctl_table[] = {
 			SYSCTL_ZERO, &log_level_max),
 	EDU_UINT_SYSCTL("firmware_upload_timeout_s", edu_fw_upload_timeout_s,
 			&upload_timeout_min, &upload_timeout_max),
+	EDU_UINT_SYSCTL("routes_allow_remote", edu_routes_allow_remote,
+			SYSCTL_ZERO, SYSCTL_ONE),
 	{
 		.procname = "upcall_helper",
 		.maxlen = sizeof(edu_upcall_helper),

@@ -18,6 +18,7 @@ static const struct eductl_cmd *const tables[] = {
 	fs_cmds,
 	firmware_cmds,
 	netlink_cmds,
+	listen_cmds,
 };
 
 #define NUM_TABLES (sizeof(tables) / sizeof(tables[0]))

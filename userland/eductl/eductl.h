@@ -24,6 +24,7 @@ extern const struct eductl_cmd event_cmds[];	/* cmd_events.c */
 extern const struct eductl_cmd fs_cmds[];	/* cmd_fs.c */
 extern const struct eductl_cmd firmware_cmds[];	/* cmd_firmware.c */
 extern const struct eductl_cmd netlink_cmds[];	/* cmd_netlink.c */
+extern const struct eductl_cmd listen_cmds[];	/* cmd_listen.c */
 
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
