@@ -77,6 +77,42 @@ static int test_unload_refused_while_open(void)
 	return 0;
 }
 
+/*
+ * Unload while events stream: a netlink monitor listens and a loop raises
+ * interrupts through netlink until the family is gone. Nothing of this
+ * holds the module; unloading must succeed and the loop end.
+ */
+static int test_unload_while_events_stream(void)
+{
+	int st, ret = -1, i;
+	pid_t streamer, monitor;
+
+	fflush(stdout);
+	monitor = fork();
+	if (monitor == 0) {
+		execl("/bin/sh", "sh", "-c", "eductl monitor >/dev/null 2>&1", (char *)NULL);
+		_exit(127);
+	}
+	streamer = fork();
+	if (streamer == 0) {
+		execl("/bin/sh", "sh", "-c",
+		      "while eductl nl raise edu0 0x1000 2>/dev/null; do :; done",
+		      (char *)NULL);
+		_exit(127);
+	}
+	usleep(500000);
+	for (i = 0; i < 20 && ret; i++) {
+		ret = module_unload();
+		if (ret)
+			usleep(100000);
+	}
+	CHECK(waitpid(streamer, &st, 0) == streamer, "streamer did not stop");
+	kill(monitor, SIGTERM);
+	waitpid(monitor, NULL, 0);
+	CHECK(ret == 0, "delete_module: %s", strerror(-ret));
+	return load_and_check("", "msi");
+}
+
 static int test_reload_msi(void)
 {
 	int ret = module_unload();
@@ -375,6 +411,7 @@ const struct test_case reload_intx_tests[] = {
 
 const struct test_case reload_msi_tests[] = {
 	TEST(unload_refused_while_open),
+	TEST(unload_while_events_stream),
 	TEST(reload_msi),
 	TEST_END
 };

@@ -122,7 +122,14 @@ static int test_route_udp(void)
 	      st, get_num("u1", "last_error"));
 	CHECK(check_lines("/tmp/udp.out", 0x10000000, 3) == 0, "events");
 	CHECK(get_num("u1", "sent") >= 3, "sent %lld", get_num("u1", "sent"));
+
+	/* A restarted collector receives what is sent after it is back. */
+	pid = start_listener("--udp 5601 -n 2 --timeout 15", "/tmp/udp2.out");
+	usleep(300000);
+	raise_until_exit(pid, 0x10000000, &st);
 	remove_route("u1");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "second collector %#x", st);
+	CHECK(check_lines("/tmp/udp2.out", 0x10000000, 2) == 0, "events after restart");
 	return 0;
 }
 
