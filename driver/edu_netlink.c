@@ -17,6 +17,7 @@ static const struct genl_multicast_group edu_mcgrps[] = {
 
 static const struct nla_policy edu_policy[EDU_A_MAX + 1] = {
 	[EDU_A_DEVICE] = { .type = NLA_U32 },
+	[EDU_A_NAME] = { .type = NLA_NUL_STRING, .len = 15 },
 	[EDU_A_FACT_N] = NLA_POLICY_MAX(NLA_U32, EDU_FACTORIAL_MAX),
 	[EDU_A_IRQ_BITS] = NLA_POLICY_MIN(NLA_U32, 1),
 };
@@ -44,17 +45,29 @@ static int edu_nl_require(struct genl_info *info, int attr)
 	return -EINVAL;
 }
 
-/* The device a request names, referenced; extack says what is wrong. */
+/*
+ * The device a request names, by number (EDU_A_DEVICE) or by name
+ * (EDU_A_NAME, "eduN"), referenced; extack says what is wrong.
+ */
 static struct edu_dev *edu_nl_device(struct genl_info *info)
 {
-	struct edu_dev *edu;
+	struct nlattr *attr = info->attrs[EDU_A_DEVICE];
+	struct edu_dev *edu = NULL;
+	const char *name;
+	u32 id;
 
-	if (edu_nl_require(info, EDU_A_DEVICE))
+	if (!attr && info->attrs[EDU_A_NAME]) {
+		attr = info->attrs[EDU_A_NAME];
+		name = nla_data(attr);
+		if (!strncmp(name, "edu", 3) && !kstrtou32(name + 3, 10, &id))
+			edu = edu_get_by_id(id);
+	} else if (!edu_nl_require(info, EDU_A_DEVICE)) {
+		edu = edu_get_by_id(nla_get_u32(attr));
+	} else {
 		return ERR_PTR(-EINVAL);
-	edu = edu_get_by_id(nla_get_u32(info->attrs[EDU_A_DEVICE]));
+	}
 	if (!edu) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[EDU_A_DEVICE],
-				    "no such edu device");
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such edu device");
 		return ERR_PTR(-ENODEV);
 	}
 	return edu;

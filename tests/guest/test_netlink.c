@@ -116,6 +116,26 @@ static int raw_request(int cmd, int attr, unsigned int value, int reserved,
 	return ret;
 }
 
+/* EDU_CMD_GET_DEVICE by EDU_A_NAME. */
+static int raw_request_name(const char *name, char *extack, size_t len)
+{
+	struct edu_genl g;
+	struct nl_msg *msg;
+	int ret = edu_genl_open(&g);
+
+	if (ret)
+		return ret;
+	msg = edu_genl_msg(&g, EDU_CMD_GET_DEVICE, 0);
+	if (!msg)
+		return -ENOMEM;
+	nla_put_string(msg, EDU_A_NAME, name);
+	ret = edu_genl_request(&g, msg, NULL, NULL);
+	snprintf(extack, len, "%s", g.extack);
+	nlmsg_free(msg);
+	edu_genl_close(&g);
+	return ret;
+}
+
 static int test_nl_malformed(void)
 {
 	char ext[256];
@@ -134,6 +154,13 @@ static int test_nl_malformed(void)
 	      ext);
 	ret = raw_request(EDU_CMD_GET_DEVICE, EDU_A_DEVICE, 0, 1, ext, sizeof(ext));
 	CHECK(ret == -EINVAL && strstr(ext, "reserved"), "reserved: %d '%s'", ret, ext);
+	ret = raw_request_name("edu1", ext, sizeof(ext));
+	CHECK(ret == 0, "get by name edu1: %d '%s'", ret, ext);
+	ret = raw_request_name("nosuch", ext, sizeof(ext));
+	CHECK(ret == -ENODEV && !strcmp(ext, "no such edu device"), "by name: %d '%s'",
+	      ret, ext);
+	ret = raw_request_name("edu1234567890123456", ext, sizeof(ext));
+	CHECK(ret == -ERANGE || ret == -EINVAL, "long name: %d '%s'", ret, ext);
 	ret = raw_request(EDU_CMD_EVENT, EDU_A_DEVICE, 0, 0, ext, sizeof(ext));
 	CHECK(ret == -EOPNOTSUPP, "EVENT as a request: %d '%s'", ret, ext);
 	return 0;

@@ -103,6 +103,7 @@ static void print_result(struct nlattr **tb, void *arg)
 static int cmd_nl(int argc, char **argv)
 {
 	edu_genl_reply_fn fn = NULL;
+	char name[EDU_NAME_MAX + 8];
 	struct edu_genl g;
 	struct nl_msg *msg;
 	unsigned int id = 0, n = 0;
@@ -146,7 +147,11 @@ static int cmd_nl(int argc, char **argv)
 		return fail(-ENOMEM, "netlink");
 	}
 	/* Values go to the kernel as given: its policy is the range check. */
-	if ((argc >= 3 && nla_put_u32(msg, EDU_A_DEVICE, id)) ||
+	/* Get asks by name (it can); the others by number. */
+	snprintf(name, sizeof(name), "edu%u", id);
+	if ((argc >= 3 && cmd == EDU_CMD_GET_DEVICE &&
+	     nla_put_string(msg, EDU_A_NAME, name)) ||
+	    (argc >= 3 && cmd != EDU_CMD_GET_DEVICE && nla_put_u32(msg, EDU_A_DEVICE, id)) ||
 	    (cmd == EDU_CMD_FACTORIAL && nla_put_u32(msg, EDU_A_FACT_N, n)) ||
 	    (cmd == EDU_CMD_RAISE_IRQ && nla_put_u32(msg, EDU_A_IRQ_BITS, bits))) {
 		nlmsg_free(msg);
