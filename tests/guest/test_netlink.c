@@ -92,9 +92,12 @@ static int test_nl_admin_perm(void)
 	return 0;
 }
 
-/* Requests built by hand: what eductl never sends. */
-static int raw_request(int cmd, int attr, unsigned int value, int reserved,
-		       char *extack, size_t len)
+/*
+ * Requests built by hand, what eductl never sends: cmd with a u32 attr (0:
+ * none), a device name (NULL: none), and the header's reserved field.
+ */
+static int raw_request(int cmd, int attr, unsigned int value, const char *name,
+		       int reserved, char *extack, size_t len)
 {
 	struct edu_genl g;
 	struct nl_msg *msg;
@@ -109,26 +112,8 @@ static int raw_request(int cmd, int attr, unsigned int value, int reserved,
 		((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->reserved = 1;
 	if (attr)
 		nla_put_u32(msg, attr, value);
-	ret = edu_genl_request(&g, msg, NULL, NULL);
-	snprintf(extack, len, "%s", g.extack);
-	nlmsg_free(msg);
-	edu_genl_close(&g);
-	return ret;
-}
-
-/* EDU_CMD_GET_DEVICE by EDU_A_NAME. */
-static int raw_request_name(const char *name, char *extack, size_t len)
-{
-	struct edu_genl g;
-	struct nl_msg *msg;
-	int ret = edu_genl_open(&g);
-
-	if (ret)
-		return ret;
-	msg = edu_genl_msg(&g, EDU_CMD_GET_DEVICE, 0);
-	if (!msg)
-		return -ENOMEM;
-	nla_put_string(msg, EDU_A_NAME, name);
+	if (name)
+		nla_put_string(msg, EDU_A_NAME, name);
 	ret = edu_genl_request(&g, msg, NULL, NULL);
 	snprintf(extack, len, "%s", g.extack);
 	nlmsg_free(msg);
@@ -141,27 +126,27 @@ static int test_nl_malformed(void)
 	char ext[256];
 	int ret;
 
-	ret = raw_request(EDU_CMD_FACTORIAL, EDU_A_DEVICE, 0, 0, ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_FACTORIAL, EDU_A_DEVICE, 0, NULL, 0, ext, sizeof(ext));
 	CHECK(ret == -EINVAL && !strcmp(ext, "missing attribute: fact_n"), "%d '%s'",
 	      ret, ext);
-	ret = raw_request(EDU_CMD_GET_STATS, 0, 0, 0, ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_GET_STATS, 0, 0, NULL, 0, ext, sizeof(ext));
 	CHECK(ret == -EINVAL && !strcmp(ext, "missing attribute: device"), "%d '%s'",
 	      ret, ext);
-	ret = raw_request(EDU_CMD_RAISE_IRQ, EDU_A_IRQ_BITS, 0, 0, ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_RAISE_IRQ, EDU_A_IRQ_BITS, 0, NULL, 0, ext, sizeof(ext));
 	CHECK(ret == -ERANGE && strstr(ext, "out of range"), "bits 0: %d '%s'", ret, ext);
-	ret = raw_request(EDU_CMD_GET_DEVICE, 99, 1, 0, ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_GET_DEVICE, 99, 1, NULL, 0, ext, sizeof(ext));
 	CHECK(ret == -EINVAL && strstr(ext, "Unknown attribute type"), "%d '%s'", ret,
 	      ext);
-	ret = raw_request(EDU_CMD_GET_DEVICE, EDU_A_DEVICE, 0, 1, ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_GET_DEVICE, EDU_A_DEVICE, 0, NULL, 1, ext, sizeof(ext));
 	CHECK(ret == -EINVAL && strstr(ext, "reserved"), "reserved: %d '%s'", ret, ext);
-	ret = raw_request_name("edu1", ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_GET_DEVICE, 0, 0, "edu1", 0, ext, sizeof(ext));
 	CHECK(ret == 0, "get by name edu1: %d '%s'", ret, ext);
-	ret = raw_request_name("nosuch", ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_GET_DEVICE, 0, 0, "nosuch", 0, ext, sizeof(ext));
 	CHECK(ret == -ENODEV && !strcmp(ext, "no such edu device"), "by name: %d '%s'",
 	      ret, ext);
-	ret = raw_request_name("edu1234567890123456", ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_GET_DEVICE, 0, 0, "edu1234567890123456", 0, ext, sizeof(ext));
 	CHECK(ret == -ERANGE || ret == -EINVAL, "long name: %d '%s'", ret, ext);
-	ret = raw_request(EDU_CMD_EVENT, EDU_A_DEVICE, 0, 0, ext, sizeof(ext));
+	ret = raw_request(EDU_CMD_EVENT, EDU_A_DEVICE, 0, NULL, 0, ext, sizeof(ext));
 	CHECK(ret == -EOPNOTSUPP, "EVENT as a request: %d '%s'", ret, ext);
 	return 0;
 }
