@@ -17,7 +17,7 @@
 
 #include "edu.h"
 
-#define EDU_ROUTE_QUEUE		64	/* TCP records kept while disconnected */
+#define EDU_ROUTE_QUEUE		64	/* records a TCP or upcall route keeps */
 #define EDU_BACKOFF_MIN_MS	100
 #define EDU_BACKOFF_MAX_MS	5000
 #define EDU_UPCALLS_PER_SEC	20
@@ -42,8 +42,10 @@ unsigned int edu_routes_allow_remote;
  * @type, @dest, @mask, @device: configuration, fixed while enabled
  * @enabled: delivering
  * @sock: UDP socket, or TCP connection (NULL while disconnected)
- * @queue: TCP records waiting for a connection, @qlen of them from @qhead
- * @work: TCP (re)connect and flush, upcalls; @backoff_ms before the next try
+ * @queue: records waiting for a TCP connection or for their upcall, @qlen
+ *	of them from @qhead
+ * @work: TCP (re)connect and flush, or running the upcalls: slow work kept
+ *	off the devices' deferred work; @backoff_ms before the next TCP try
  * @sent, @dropped: records delivered and lost
  * @last_error: errno of the last failure (0: none); for upcalls, the
  *	helper's last exit status is in @last_status
@@ -108,7 +110,8 @@ static bool edu_tcp_alive(struct edu_route *r)
 	return r->sock && READ_ONCE(r->sock->sk->sk_state) == TCP_ESTABLISHED;
 }
 
-static void edu_tcp_queue(struct edu_route *r, const struct edu_event *ev)
+/* With route->lock held: keeps a record; a full queue drops its oldest. */
+static void edu_route_queue(struct edu_route *r, const struct edu_event *ev)
 {
 	if (r->qlen == EDU_ROUTE_QUEUE) {
 		r->qhead = (r->qhead + 1) % EDU_ROUTE_QUEUE;
@@ -220,11 +223,13 @@ void edu_routes_event(const struct edu_event *ev)
 			}
 			break;
 		case EDU_ROUTE_TCP:
-			edu_tcp_queue(r, ev);
+			edu_route_queue(r, ev);
 			edu_tcp_flush(r);
 			break;
 		case EDU_ROUTE_UPCALL:
-			edu_upcall(r, ev);
+			/* The helper runs in the route's work, not here. */
+			edu_route_queue(r, ev);
+			mod_delayed_work(system_wq, &r->work, 0);
 			break;
 		default:
 			break;
@@ -242,6 +247,13 @@ static void edu_route_work(struct work_struct *work)
 	mutex_lock(&r->lock);
 	if (r->enabled && r->type == EDU_ROUTE_TCP && r->qlen)
 		edu_tcp_flush(r);
+	while (r->enabled && r->type == EDU_ROUTE_UPCALL && r->qlen) {
+		struct edu_event ev = r->queue[r->qhead];
+
+		r->qhead = (r->qhead + 1) % EDU_ROUTE_QUEUE;
+		r->qlen--;
+		edu_upcall(r, &ev);
+	}
 	mutex_unlock(&r->lock);
 }
 
