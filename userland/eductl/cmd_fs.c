@@ -60,35 +60,6 @@ static int parse(int argc, char **argv, struct fs_args *a, int max_pos)
 	return EXIT_OK;
 }
 
-static int read_file(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	while (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return 0;
-}
-
-static int write_file(const char *path, const char *val)
-{
-	FILE *f = fopen(path, "w");
-	int ret = 0;
-
-	if (!f)
-		return -errno;
-	if (fputs(val, f) < 0)
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
-}
-
 /* A JSON string: the values here are paths and hex numbers; escape anyway. */
 static void json_str(const char *s)
 {
@@ -186,7 +157,7 @@ static int cmd_regs(int argc, char **argv)
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), DEBUGFS_DIR "/%s/regs", name);
-	ret = read_file(path, buf, sizeof(buf));
+	ret = edu_file_read(path, buf, sizeof(buf));
 	if (ret)
 		return fail(ret, "%s (debugfs mounted? root?)", path);
 	if (!a.json) {
@@ -235,7 +206,7 @@ static int cmd_get(int argc, char **argv)
 		if (a.npos && strcmp(a.pos[0], sysctl_keys[i]))
 			continue;
 		snprintf(path, sizeof(path), SYSCTL_DIR "/%s", sysctl_keys[i]);
-		ret = read_file(path, val, sizeof(val));
+		ret = edu_file_read(path, val, sizeof(val));
 		if (ret)
 			return fail(ret, "%s", path);
 		if (a.json) {
@@ -264,7 +235,7 @@ static int cmd_set(int argc, char **argv)
 	if (!known(sysctl_keys, N(sysctl_keys), argv[1]))
 		return usage_error("unknown key '%s'", argv[1]);
 	snprintf(path, sizeof(path), SYSCTL_DIR "/%s", argv[1]);
-	ret = write_file(path, argv[2]);
+	ret = edu_file_write(path, argv[2]);
 	if (ret)
 		return fail(ret, "%s = %s", argv[1], argv[2]);
 	return EXIT_OK;
@@ -283,7 +254,7 @@ static int cmd_fault(int argc, char **argv)
 	if (!known(fault_knobs, N(fault_knobs), argv[2]))
 		return usage_error("unknown knob '%s'", argv[2]);
 	snprintf(path, sizeof(path), DEBUGFS_DIR "/%s/%s", name, argv[2]);
-	ret = write_file(path, argv[3]);
+	ret = edu_file_write(path, argv[3]);
 	if (ret)
 		return fail(ret, "%s %s = %s", name, argv[2], argv[3]);
 	return EXIT_OK;

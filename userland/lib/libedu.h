@@ -22,7 +22,9 @@ int edu_parse_u32(const char *s, uint32_t *out);	/* dec, 0x hex, 0 octal */
 int edu_parse_uint(const char *s, unsigned int max, unsigned int *out);
 int edu_parse_devname(const char *s, char name[EDU_NAME_MAX]);
 
-/* sysfs.c: attributes of /sys/class/edu/NAME/ */
+/* sysfs.c: one-value files, and attributes of /sys/class/edu/NAME/ */
+int edu_file_read(const char *path, char *buf, size_t len);
+int edu_file_write(const char *path, const char *val);
 int edu_attr_read(const char *name, const char *attr, char *buf, size_t len);
 int edu_attr_write(const char *name, const char *attr, const char *val);
 

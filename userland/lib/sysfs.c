@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Reading and writing one sysfs attribute of an edu class device. */
+/* One-value kernel files (sysfs, sysctl, debugfs): read and write them whole. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,16 +16,12 @@ static int attr_path(char *path, size_t len, const char *name,
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
-/* Reads the value without its trailing newline. */
-int edu_attr_read(const char *name, const char *attr, char *buf, size_t len)
+/* Reads a one-value file (sysfs, sysctl, debugfs) without its trailing newline. */
+int edu_file_read(const char *path, char *buf, size_t len)
 {
-	char path[256];
 	ssize_t n;
 	int fd, ret;
 
-	ret = attr_path(path, sizeof(path), name, attr);
-	if (ret)
-		return ret;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -40,17 +36,13 @@ int edu_attr_read(const char *name, const char *attr, char *buf, size_t len)
 	return 0;
 }
 
-/* One write(2) of the whole value: sysfs takes a value per write. */
-int edu_attr_write(const char *name, const char *attr, const char *val)
+/* One write(2) of the whole value: these files take a value per write. */
+int edu_file_write(const char *path, const char *val)
 {
 	size_t len = strlen(val);
-	char path[256];
 	ssize_t n;
 	int fd, ret;
 
-	ret = attr_path(path, sizeof(path), name, attr);
-	if (ret)
-		return ret;
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -58,4 +50,20 @@ int edu_attr_write(const char *name, const char *attr, const char *val)
 	ret = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
 	close(fd);
 	return ret;
+}
+
+int edu_attr_read(const char *name, const char *attr, char *buf, size_t len)
+{
+	char path[256];
+	int ret = attr_path(path, sizeof(path), name, attr);
+
+	return ret ? ret : edu_file_read(path, buf, len);
+}
+
+int edu_attr_write(const char *name, const char *attr, const char *val)
+{
+	char path[256];
+	int ret = attr_path(path, sizeof(path), name, attr);
+
+	return ret ? ret : edu_file_write(path, val);
 }
