@@ -21,10 +21,15 @@ fi
 "$here/host-deps.sh" "linux-source-6.1=$kver" bc bison flex libelf-dev libssl-dev xz-utils
 
 tarball=$(ls /usr/src/linux-source-6.1.tar.xz)
-rm -rf "$tree" "$tree.tmp"
-mkdir -p "$tree.tmp"
-echo "debug-kernel: unpacking $tarball" >&2
-tar -xf "$tarball" -C "$tree.tmp" --strip-components=1
+# An interrupted build (a full disk, a killed run) resumes where it stopped:
+# make is incremental once the source is unpacked whole.
+if [ ! -f "$tree.tmp/.edu-unpacked" ]; then
+	rm -rf "$tree" "$tree.tmp"
+	mkdir -p "$tree.tmp"
+	echo "debug-kernel: unpacking $tarball" >&2
+	tar -xf "$tarball" -C "$tree.tmp" --strip-components=1
+	touch "$tree.tmp/.edu-unpacked"
+fi
 
 cd "$tree.tmp"
 make -s x86_64_defconfig kvm_guest.config >/dev/null
@@ -41,10 +46,17 @@ fi
 
 echo "debug-kernel: building (about 15 minutes on 2 cores)" >&2
 start=$(date +%s)
-make -s -j"$(nproc)" bzImage modules >build.log 2>&1 || {
-	tail -n 40 build.log >&2
-	exit 1
-}
+# make resumes an interrupted build (kbuild deletes half-written objects):
+# a transient failure, such as a full shared disk, gets two more tries.
+for try in 1 2 3; do
+	make -s -j"$(nproc)" bzImage modules >build.log 2>&1 && break
+	[ "$try" -lt 3 ] || {
+		tail -n 40 build.log >&2
+		exit 1
+	}
+	echo "debug-kernel: build failed, retrying ($(grep -m1 -E 'error|Error' build.log))" >&2
+	sleep 30
+done
 echo "debug-kernel: built in $(($(date +%s) - start)) s" >&2
 touch .edu-built
 cd /

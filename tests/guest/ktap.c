@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ktap.h"
+#include "restore.h"
+#include "util.h"
 
 static int test_number;
 static int failures;
@@ -26,19 +31,124 @@ int ktap_count(const struct test_case *tests)
 	return n;
 }
 
-/* Seconds a test may take before it counts as hung. */
+/* Seconds a test may take before it counts as hung (the child's alarm). */
+#ifndef TEST_TIMEOUT
 #define TEST_TIMEOUT 120
+#endif
+/* The parent's own bound, for a test that ignores or cannot take SIGALRM. */
+#define WAIT_TIMEOUT (TEST_TIMEOUT + 15)
+/* Seconds SIGKILL may take to end a process before it counts as stuck. */
+#define KILL_TIMEOUT 10
+
+static long long clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Waits up to s seconds for the child to exit, without reaping it: as a
+ * zombie it keeps its process group ID from being reused. 1 if it exited.
+ */
+static int exited_within(pid_t pid, int s)
+{
+	long long end = clock_ms() + s * 1000LL;
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) && errno != EINTR)
+			return 1;	/* not waitable at all: the reap reports it */
+		if (si.si_pid == pid)
+			return 1;
+		if (clock_ms() >= end)
+			return 0;
+		sleep_ms(20);
+	}
+}
+
+/* A live (not zombie) process of group pgid, or 0. */
+static pid_t group_member(pid_t pgid)
+{
+	char path[64], buf[512], state;
+	pid_t found = 0, pid;
+	struct dirent *de;
+	int ppid, pgrp;
+	const char *p;
+	DIR *dir;
+
+	if (kill(-pgid, 0) && errno == ESRCH)
+		return 0;
+	dir = opendir("/proc");
+	if (!dir)
+		return 0;
+	while (!found && (de = readdir(dir))) {
+		pid = atoi(de->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (read_text(path, buf, sizeof(buf)))
+			continue;
+		/* "pid (comm) state ppid pgrp ...": comm may hold anything. */
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
+		    pgrp == pgid && state != 'Z')
+			found = pid;
+	}
+	closedir(dir);
+	return found;
+}
+
+/* Waits up to s seconds for group pgid to be gone: 0, or a process left. */
+static pid_t group_gone_within(pid_t pgid, int s)
+{
+	long long end = clock_ms() + s * 1000LL;
+	pid_t left;
+
+	while ((left = group_member(pgid)) && clock_ms() < end)
+		sleep_ms(20);
+	return left;
+}
+
+/* Reaps the exited child: 0 if the test passed. */
+static int reap(const struct test_case *test, pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid) {
+		diag("%s: waitpid: %s", test->name, strerror(errno));
+		return -1;
+	}
+	if (WIFSIGNALED(status)) {
+		diag("%s: killed by signal %d%s", test->name, WTERMSIG(status),
+		     WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+		return -1;
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
 
 /*
  * Each test runs in a child process: whatever a failing test leaves behind
  * (open files, mappings, blocked signals) dies with it, and a crash or a
- * hang is a failure of that test only.
+ * hang is a failure of that test only. The child leads its own process
+ * group, so what it starts (a shell's background listener) dies with it
+ * too. The driver's tunables and fault knobs are put back afterwards.
  */
 static int run_isolated(const struct test_case *test)
 {
-	int status;
-	pid_t pid;
+	pid_t pid, left;
+	int ret;
 
+	knobs_save();
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
@@ -46,17 +156,33 @@ static int run_isolated(const struct test_case *test)
 		return -1;
 	}
 	if (pid == 0) {
+		setpgid(0, 0);
 		alarm(TEST_TIMEOUT);
 		_exit(test->run() ? 1 : 0);
 	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status)) {
-		diag("%s: killed by signal %d%s", test->name, WTERMSIG(status),
-		     WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
-		return -1;
+	/* Here too: whichever runs first, the group exists before any kill. */
+	setpgid(pid, pid);
+
+	if (!exited_within(pid, WAIT_TIMEOUT)) {
+		diag("%s: no exit after %d s, killing it", test->name, WAIT_TIMEOUT);
+		kill(-pid, SIGKILL);
+		if (!exited_within(pid, KILL_TIMEOUT)) {
+			/* Uninterruptible in the kernel: report and go on without it. */
+			diag("%s: stuck (D state?), abandoned", test->name);
+			knobs_restore(test->name);
+			return -1;
+		}
 	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	kill(-pid, SIGKILL);
+	ret = reap(test, pid);
+	left = group_gone_within(pid, KILL_TIMEOUT);
+	if (left) {
+		diag("%s: process %d it started survives SIGKILL (D state?)", test->name, left);
+		ret = -1;
+	}
+	if (knobs_restore(test->name))
+		ret = -1;
+	return ret;
 }
 
 void ktap_run(const char *prefix, const struct test_case *tests)

@@ -4,9 +4,12 @@
 # with the guest's diagnostics, and copies them to OUT/results.tap.
 #
 # Usage: run-lane.sh LANE KERNEL INITRD OUT [TIMEOUT]
-# Environment: EDU_COUNT, ACCEL, MEM (see qemu/run.sh); EXTRA_PATTERNS, a
-# file of extra regular expressions that fail the lane when the kernel
-# log matches one (the debug lane's KASAN, lockdep, ... reports).
+# Environment: EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
+# the lane proves, as iommu_active, that the devices' DMA was translated);
+# EXTRA_PATTERNS, a file of extra regular expressions that fail the lane
+# when the kernel log matches one (the debug lane's KASAN, lockdep, ...
+# reports); EXPECT_CHECKERS=1: the kernel must prove that KASAN, lockdep
+# and kmemleak ran (checkers_active) and must give a kmemleak report.
 set -uo pipefail
 lane=$1 kernel=$2 initrd=$3 out=$4 timeout=${5:-300}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,14 +85,66 @@ else
 	report FAIL final_unload "rmmod edu at the end of the suite failed"
 fi
 
-# Only a kernel with kmemleak reports; then it must report nothing.
-if grep -q '^# kmemleak-begin' "$ktap"; then
+# The boot lines of the checkers the debug kernel was built with: without
+# them, a clean log would prove nothing.
+if [ "${EXPECT_CHECKERS:-0}" = 1 ]; then
+	boot=$(cat "$console"; sed -n '/^# dmesg-begin/,/^# dmesg-end/p' "$ktap")
+	missing=()
+	grep -q 'KernelAddressSanitizer initialized' <<<"$boot" ||
+		missing+=('KASAN: no "KernelAddressSanitizer initialized"')
+	grep -q 'Lock dependency validator: Copyright' <<<"$boot" ||
+		missing+=('lockdep: no "Lock dependency validator: Copyright"')
+	grep -q 'kmemleak: Kernel memory leak detector initialized' <<<"$boot" ||
+		missing+=('kmemleak: no "kmemleak: Kernel memory leak detector initialized"')
+	grep -q 'kmemleak: Kernel memory leak detector disabled' <<<"$boot" &&
+		missing+=('kmemleak: "Kernel memory leak detector disabled"')
+	if [ ${#missing[@]} -eq 0 ]; then
+		report OK checkers_active
+	else
+		report FAIL checkers_active "${missing[@]}"
+	fi
+fi
+
+# A kernel with kmemleak reports; then it must report nothing. A scan that
+# failed, or no report where one is expected, is a failure too.
+refused=$(sed -n 's/^# \(kmemleak-scan: failed.*\)/\1/p' "$ktap")
+if [ -n "$refused" ]; then
+	report FAIL kmemleak_clean "kmemleak refused a command: no report to trust" "$refused"
+elif grep -q '^# kmemleak-begin' "$ktap"; then
 	leaks=$(sed -n '/^# kmemleak-begin/,/^# kmemleak-end/p' "$ktap" |
 		grep -v '^# kmemleak-' | head -n 40)
-	if [ -z "$leaks" ]; then
+	if ! grep -q '^# kmemleak-end' "$ktap"; then
+		report FAIL kmemleak_clean "the kmemleak report is cut short"
+	elif [ -z "$leaks" ]; then
 		report OK kmemleak_clean
 	else
 		report FAIL kmemleak_clean "$leaks"
+	fi
+elif [ "${EXPECT_CHECKERS:-0}" = 1 ]; then
+	report FAIL kmemleak_clean "no kmemleak report"
+fi
+
+# The IOMMU: the guest's VT-d driver enabled translation, DMA domains are
+# translated, and every edu device is in such a group (qemu/init's lines).
+vtd='DMAR: Intel(R) Virtualization Technology for Directed I/O'
+translated=$(grep -cE '^# iommu: edu[0-9]+ group [0-9]+ DMA(-FQ)?$' "$ktap")
+if grep -qF "$vtd" "$console"; then
+	echo "# $lane: IOMMU on (DMAR), $translated of $count edu devices translated" |
+		tee -a "$results"
+else
+	echo "# $lane: no IOMMU (no DMAR line on the console): direct DMA" | tee -a "$results"
+fi
+if [ "${IOMMU:-0}" = 1 ]; then
+	missing=()
+	grep -qF "$vtd" "$console" || missing+=("no \"$vtd\" on the console")
+	grep -q 'iommu: Default domain type: Translated' "$console" ||
+		missing+=('no "iommu: Default domain type: Translated" on the console')
+	[ "$translated" -eq "$count" ] ||
+		missing+=("$translated of $count edu devices in a DMA (translated) IOMMU group")
+	if [ ${#missing[@]} -eq 0 ]; then
+		report OK iommu_active
+	else
+		report FAIL iommu_active "${missing[@]}"
 	fi
 fi
 

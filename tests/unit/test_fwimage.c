@@ -94,13 +94,20 @@ static int run(const char *cmd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* The mkedufw to test: the first argument. */
+static const char *tool;
+
 /* The tool end to end: build, info, verify, and its refusals. */
-static void test_mkedufw(const char *tool)
+static void test_mkedufw(void)
 {
 	char cmd[512];
 	int ok = 1;
 	FILE *f;
 
+	if (!tool) {
+		result(0, "mkedufw (no tool path given)");
+		return;
+	}
 	f = fopen("/tmp/edu-unit-payload", "w");
 	EXPECT(f && fputs("hello firmware", f) >= 0 && !fclose(f));
 	snprintf(cmd, sizeof(cmd), "%s build --version 4.5.6 /tmp/edu-unit-payload "
@@ -129,15 +136,16 @@ static void test_mkedufw(const char *tool)
 	result(ok, "mkedufw");
 }
 
+static void (*const tests[])(void) = {
+	test_crc32,
+	test_build_and_check,
+	test_check_reasons,
+	test_versions,
+	test_mkedufw,
+};
+
 int main(int argc, char **argv)
 {
-	test_crc32();
-	test_build_and_check();
-	test_check_reasons();
-	test_versions();
-	if (argc > 1)
-		test_mkedufw(argv[1]);
-	else
-		result(0, "mkedufw (no tool path given)");
-	return failures ? 1 : 0;
+	tool = argc > 1 ? argv[1] : NULL;
+	return unit_main(tests, ARRAY_SIZE(tests));
 }

@@ -68,10 +68,13 @@ static void test_parse_devname(void)
 	result(ok, "parse_devname");
 }
 
+static void (*const tests[])(void) = {
+	test_parse_u32,
+	test_parse_uint,
+	test_parse_devname,
+};
+
 int main(void)
 {
-	test_parse_u32();
-	test_parse_uint();
-	test_parse_devname();
-	return failures ? 1 : 0;
+	return unit_main(tests, ARRAY_SIZE(tests));
 }
