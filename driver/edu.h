@@ -8,6 +8,7 @@
 
 #include <linux/cdev.h>
 #include <linux/completion.h>
+#include <linux/dma-direction.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
@@ -53,6 +54,14 @@ struct edu_faults {
 
 enum edu_fw_state { EDU_FW_NONE, EDU_FW_LOADING, EDU_FW_READY, EDU_FW_FAILED };
 
+/* A zero-copy transfer that outlived its timeout: its page stays mapped. */
+struct edu_dma_pin {
+	struct page *page;		/* referenced; NULL: nothing pinned */
+	dma_addr_t addr;
+	u32 len;
+	enum dma_data_direction dir;
+};
+
 struct edu_file;
 
 /**
@@ -75,7 +84,7 @@ struct edu_file;
  * @dma_done: completed by the interrupt handler on EDU_IRQ_DMA
  * @bounce: the copy path's DMA buffer (managed: freed after remove())
  * @bounce_dma: its bus address
- * @dma_pinned: the file whose buffer a timed-out transfer may still touch
+ * @dma_pinned: the page a timed-out transfer may still touch (dma_lock)
  * @events_lock: protects @files, @event_seq and every file's queue
  * @files: open files (struct edu_file), each gets every event
  * @event_seq: sequence number of the last event
@@ -93,6 +102,7 @@ struct edu_file;
  *	context (netlink), a ring of @deferred_count from @deferred_head
  *	(events_lock)
  * @deferred_work: sends them
+ * @events_closed: remove() has sent the last deferred events: no more
  * @fw_lock: protects the fw_* fields below
  * @fw_wait: woken when a firmware load ends
  * @fw_pending: a load is in progress (at most one)
@@ -103,8 +113,12 @@ struct edu_file;
  * @fw_image: the active image, to restore the region after a failed load
  * @fw_image_size: its size; 0 when no firmware is active
  * @fw_upload_name: firmware name of a user-driven upload
- * @fw_timeout: cancels an upload that user space did not finish in time
- * @fw_timed_out: ... and it did
+ * @fw_timeout: ends an upload that user space did not finish in time, or
+ *	that remove() cuts short; armed with the request, cancelled by its end
+ * @fw_ending: the request's callback has begun: @fw_timeout is not armed
+ * @fw_closed: remove() has begun: no new load
+ * @fw_timed_out: @fw_timeout ended the upload
+ * @fw_cancel_tries: times @fw_timeout found no fallback file yet
  */
 struct edu_dev {
 	struct device dev;
@@ -125,7 +139,7 @@ struct edu_dev {
 	struct completion dma_done;
 	void *bounce;
 	dma_addr_t bounce_dma;
-	struct edu_file *dma_pinned;
+	struct edu_dma_pin dma_pinned;
 
 	spinlock_t events_lock;		/* files, event_seq, file queues */
 	struct list_head files;
@@ -145,6 +159,7 @@ struct edu_dev {
 	struct edu_event deferred[EDU_DEFERRED_EVENTS];
 	unsigned int deferred_head, deferred_count;
 	struct work_struct deferred_work;
+	bool events_closed;
 
 	struct mutex fw_lock;		/* the fw_* fields */
 	wait_queue_head_t fw_wait;
@@ -157,7 +172,10 @@ struct edu_dev {
 	size_t fw_image_size;
 	char fw_upload_name[32];
 	struct delayed_work fw_timeout;
+	bool fw_ending;
+	bool fw_closed;
 	bool fw_timed_out;
+	unsigned int fw_cancel_tries;
 };
 
 /**
@@ -171,8 +189,8 @@ struct edu_dev {
  * @sig_pid: process to signal on each event, with @signo (events_lock)
  * @wait: readers and pollers
  * @fasync: SIGIO subscribers
- * @buf: the mmap buffer, EDU_MMAP_SIZE bytes of coherent DMA memory
- * @buf_dma: its bus address
+ * @page: the mmap buffer (EDU_MMAP_SIZE bytes), allocated on first use;
+ *	the file's own memory, DMA-mapped only while a transfer runs
  */
 struct edu_file {
 	struct kref ref;
@@ -185,8 +203,7 @@ struct edu_file {
 	int signo;
 	wait_queue_head_t wait;
 	struct fasync_struct *fasync;
-	void *buf;
-	dma_addr_t buf_dma;
+	struct page *page;
 };
 
 static inline struct edu_dev *to_edu_dev(struct device *dev)
@@ -210,13 +227,19 @@ static inline void edu_write(struct edu_dev *edu, unsigned int reg, u32 val)
 /* Driver messages at or below edu_log_level (sysctl log_level) are printed. */
 enum { EDU_LOG_ERR, EDU_LOG_WARN, EDU_LOG_INFO, EDU_LOG_DEBUG };
 extern unsigned int edu_log_level;
+
+/* edu_base.c: below every channel */
+extern struct workqueue_struct *edu_wq;
+int edu_base_init(void);
+void edu_base_exit(void);
+int edu_enter(struct edu_dev *edu);
+void edu_leave(struct edu_dev *edu);
+bool edu_capable(void);
 __printf(3, 4) void edu_log(struct edu_dev *edu, unsigned int level,
 			    const char *fmt, ...);
 
 /* edu_core.c */
 extern struct class edu_class;
-int edu_enter(struct edu_dev *edu);
-void edu_leave(struct edu_dev *edu);
 
 /* edu_irq.c */
 int edu_irq_setup(struct edu_dev *edu, bool force_intx);
@@ -230,12 +253,10 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result);
 /* edu_dma.c */
 extern unsigned int edu_dma_timeout_ms;
 int edu_dma_init(struct edu_dev *edu);
-int edu_dma(struct edu_dev *edu, struct edu_file *owner, dma_addr_t ram,
-	    u32 dev_off, u32 len, bool to_ram, bool nonblock);
-int edu_dma_copy(struct edu_dev *edu, void __user *ubuf, u32 window_off,
-		 u32 len, bool to_ram, bool nonblock);
-int edu_dma_kernel(struct edu_dev *edu, void *buf, u32 dev_off, u32 len,
-		   bool to_ram);
+int edu_dma_page(struct edu_dev *edu, struct page *page, u32 page_off,
+		 u32 dev_off, u32 len, bool to_ram, bool nonblock);
+int edu_dma_bounce(struct edu_dev *edu, void *buf, u32 dev_off, u32 len,
+		   bool to_ram, bool nonblock);
 void edu_dma_quiesce(struct edu_dev *edu);
 
 /* edu_file.c */
@@ -243,6 +264,7 @@ extern unsigned int edu_event_queue_len;
 struct edu_file *edu_file_alloc(struct edu_dev *edu);
 void edu_file_get(struct edu_file *ef);
 void edu_file_put(struct edu_file *ef);
+struct page *edu_file_page(struct edu_file *ef);
 int edu_file_mmap(struct edu_file *ef, struct vm_area_struct *vma);
 
 /* edu_events.c */
@@ -287,7 +309,7 @@ void edu_procfs_del(struct edu_dev *edu);
 struct edu_dev *edu_get_by_id(u32 id);
 struct edu_dev *edu_get_nth(unsigned long n);
 
-/* edu_routes.c: configfs routes to UDP, TCP and upcalls */
+/* edu_configfs.c: routes of events to kernel sockets and upcalls */
 extern unsigned int edu_routes_allow_remote;
 int edu_routes_init(void);
 void edu_routes_exit(void);

@@ -2,7 +2,7 @@
 /*
  * The character device /dev/eduN (docs/chardev.md):
  *   read/poll/fasync   interrupt events, one struct edu_event per record
- *   mmap               the file's DMA buffer (zero-copy path)
+ *   mmap               the file's DMA page (zero-copy path)
  *   ioctl              device operations, the copy path, signal registration
  * An open file pins struct edu_dev (struct edu_file holds a reference);
  * the hardware behind it may go away, which edu_enter() reports as -ENODEV.
@@ -12,6 +12,8 @@
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "edu.h"
@@ -94,10 +96,12 @@ static void edu_get_info(struct edu_file *ef, struct edu_info *info)
 	info->queue_len = ef->len;
 }
 
-/* EDU_IOC_DMA: between the file's mmap buffer and the data window. */
+/* EDU_IOC_DMA: between the file's mmap page and the data window. */
 static int edu_ioctl_dma(struct edu_file *ef, const struct edu_dma *req,
 			 bool nonblock)
 {
+	struct page *page;
+
 	if (req->dir != EDU_DMA_TO_DEVICE && req->dir != EDU_DMA_FROM_DEVICE)
 		return -EINVAL;
 	if (!req->len || req->window_off >= EDU_DATA_WINDOW_SIZE ||
@@ -105,71 +109,82 @@ static int edu_ioctl_dma(struct edu_file *ef, const struct edu_dma *req,
 	    req->buf_off >= EDU_MMAP_SIZE ||
 	    req->len > EDU_MMAP_SIZE - req->buf_off)
 		return -EINVAL;
-	return edu_dma(ef->edu, ef, ef->buf_dma + req->buf_off,
-		       EDU_FW_REGION_SIZE + req->window_off, req->len,
-		       req->dir == EDU_DMA_FROM_DEVICE, nonblock);
+	page = edu_file_page(ef);
+	if (!page)
+		return -ENOMEM;
+	return edu_dma_page(ef->edu, page, req->buf_off,
+			    EDU_FW_REGION_SIZE + req->window_off, req->len,
+			    req->dir == EDU_DMA_FROM_DEVICE, nonblock);
 }
 
+union edu_ioctl_arg {
+	struct edu_info info;
+	struct edu_factorial fact;
+	struct edu_dma dma;
+	struct edu_data data;
+	struct edu_signal sig;
+	struct edu_stats stats;
+	u32 bits;
+};
+
+/* Runs one command, entered; every user buffer was copied in already. */
 static long edu_do_ioctl(struct edu_file *ef, unsigned int cmd,
-			 void __user *argp, bool nonblock)
+			 union edu_ioctl_arg *u, void *data, bool nonblock)
 {
 	struct edu_dev *edu = ef->edu;
-	union {
-		struct edu_info info;
-		struct edu_factorial fact;
-		struct edu_dma dma;
-		struct edu_data data;
-		struct edu_signal sig;
-		struct edu_stats stats;
-		u32 bits;
-	} u;
-	int ret;
-
-	/* Every command's argument is exactly the size its number says. */
-	if (_IOC_DIR(cmd) & _IOC_WRITE &&
-	    copy_from_user(&u, argp, _IOC_SIZE(cmd)))
-		return -EFAULT;
 
 	switch (cmd) {
 	case EDU_IOC_INFO:
-		edu_get_info(ef, &u.info);
-		break;
+		edu_get_info(ef, &u->info);
+		return 0;
 	case EDU_IOC_FACTORIAL:
-		ret = edu_factorial(edu, u.fact.n, &u.fact.result);
-		if (ret)
-			return ret;
-		break;
+		return edu_factorial(edu, u->fact.n, &u->fact.result);
 	case EDU_IOC_RAISE_IRQ:
-		if (!capable(CAP_SYS_ADMIN))
-			return -EPERM;
-		return edu_raise_irq(edu, u.bits);
+		return edu_raise_irq(edu, u->bits);
 	case EDU_IOC_DMA:
-		return edu_ioctl_dma(ef, &u.dma, nonblock);
+		return edu_ioctl_dma(ef, &u->dma, nonblock);
 	case EDU_IOC_WRITE_DATA:
 	case EDU_IOC_READ_DATA:
-		return edu_dma_copy(edu, u64_to_user_ptr(u.data.addr),
-				    u.data.window_off, u.data.len,
-				    cmd == EDU_IOC_READ_DATA, nonblock);
+		return edu_dma_bounce(edu, data, EDU_FW_REGION_SIZE + u->data.window_off,
+				      u->data.len, cmd == EDU_IOC_READ_DATA, nonblock);
 	case EDU_IOC_SET_SIGNAL:
-		if (u.sig.reserved)
+		if (u->sig.reserved)
 			return -EINVAL;
-		return edu_events_set_signal(ef, u.sig.signo);
+		return edu_events_set_signal(ef, u->sig.signo);
 	case EDU_IOC_GET_STATS:
-		edu_stats_read(edu, &u.stats);
-		break;
-	default:
-		return -ENOTTY;
+		edu_stats_read(edu, &u->stats);
+		return 0;
 	}
-
-	if (_IOC_DIR(cmd) & _IOC_READ &&
-	    copy_to_user(argp, &u, _IOC_SIZE(cmd)))
-		return -EFAULT;
-	return 0;
+	return -ENOTTY;
 }
 
+/* Commands that use the device's engines or change its state. */
+static bool edu_ioctl_privileged(unsigned int cmd)
+{
+	switch (cmd) {
+	case EDU_IOC_FACTORIAL:
+	case EDU_IOC_RAISE_IRQ:
+	case EDU_IOC_DMA:
+	case EDU_IOC_WRITE_DATA:
+	case EDU_IOC_READ_DATA:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * User memory is copied before edu_enter() and after edu_leave(): a fault
+ * that takes its time (userfaultfd, FUSE) must never hold up remove() or
+ * another opener. The copy path's data goes through a kernel buffer.
+ */
 static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct edu_file *ef = file->private_data;
+	void __user *argp = (void __user *)arg;
+	bool nonblock = file->f_flags & O_NONBLOCK;
+	union edu_ioctl_arg u;
+	void __user *udata = NULL;
+	void *data = NULL;
 	long ret;
 
 	/* Unknown numbers never reach the union copy below. */
@@ -186,13 +201,40 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	default:
 		return -ENOTTY;
 	}
+	if (edu_ioctl_privileged(cmd) && !edu_capable())
+		return -EPERM;
+
+	/* Every command's argument is exactly the size its number says. */
+	if (_IOC_DIR(cmd) & _IOC_WRITE &&
+	    copy_from_user(&u, argp, _IOC_SIZE(cmd)))
+		return -EFAULT;
+
+	if (cmd == EDU_IOC_WRITE_DATA || cmd == EDU_IOC_READ_DATA) {
+		if (!u.data.len || u.data.window_off >= EDU_DATA_WINDOW_SIZE ||
+		    u.data.len > EDU_DATA_WINDOW_SIZE - u.data.window_off)
+			return -EINVAL;
+		udata = u64_to_user_ptr(u.data.addr);
+		if (cmd == EDU_IOC_WRITE_DATA)
+			data = memdup_user(udata, u.data.len);
+		else
+			data = kmalloc(u.data.len, GFP_KERNEL);
+		if (IS_ERR_OR_NULL(data))
+			return data ? PTR_ERR(data) : -ENOMEM;
+	}
 
 	ret = edu_enter(ef->edu);
-	if (ret)
-		return ret;
-	ret = edu_do_ioctl(ef, cmd, (void __user *)arg,
-			   file->f_flags & O_NONBLOCK);
-	edu_leave(ef->edu);
+	if (!ret) {
+		ret = edu_do_ioctl(ef, cmd, &u, data, nonblock);
+		edu_leave(ef->edu);
+	}
+
+	if (!ret && cmd == EDU_IOC_READ_DATA &&
+	    copy_to_user(udata, data, u.data.len))
+		ret = -EFAULT;
+	kfree(data);
+	if (!ret && _IOC_DIR(cmd) & _IOC_READ &&
+	    copy_to_user(argp, &u, _IOC_SIZE(cmd)))
+		ret = -EFAULT;
 	return ret;
 }
 

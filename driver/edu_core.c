@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * edu: a driver for QEMU's edu PCI device that reaches user space through
- * every channel Linux offers. This file binds the PCI function and owns the
- * lifetime rules that every channel relies on:
+ * every channel Linux offers. This file binds the PCI function, starts and
+ * stops every channel, and owns the lifetime rules they rely on:
  *
  *  - struct edu_dev lives as long as its class device is referenced: open
  *    files (through the cdev) and sysfs users keep it alive after remove().
  *  - The hardware (BAR0, interrupt, DMA) lives only until remove() returns.
  *    Every path that touches it from a file brackets the access with
- *    edu_enter()/edu_leave(); remove() marks the device dead under the
+ *    edu_enter()/edu_leave() (edu_base.c); remove() marks the device dead under the
  *    write side, so once it has the lock no such access is running or can
  *    start again.
  *  - Everything the PCI core hands out is managed (pcim/devm) and released
@@ -30,51 +30,23 @@ MODULE_PARM_DESC(force_intx, "Use legacy INTx even where MSI is available");
 
 static DEFINE_IDA(edu_ida);
 
+/*
+ * Anyone may open /dev/eduN read-only to watch it; operations check their
+ * privilege themselves (docs/privileges.md).
+ */
+static char *edu_devnode(struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0644;
+	return NULL;
+}
+
 struct class edu_class = {
 	.name = "edu",
 	.owner = THIS_MODULE,
 	.dev_groups = edu_groups,
+	.devnode = edu_devnode,
 };
-
-/**
- * edu_enter() - start an access to the hardware from a user-space path
- * @edu: the device
- *
- * Return: 0 with the device pinned until edu_leave(), or -ENODEV if it has
- * been removed.
- */
-int edu_enter(struct edu_dev *edu)
-{
-	down_read(&edu->gone);
-	if (edu->dead) {
-		up_read(&edu->gone);
-		return -ENODEV;
-	}
-	return 0;
-}
-
-void edu_leave(struct edu_dev *edu)
-{
-	up_read(&edu->gone);
-}
-
-void edu_log(struct edu_dev *edu, unsigned int level, const char *fmt, ...)
-{
-	static const char *const prefix[] = {
-		KERN_ERR, KERN_WARNING, KERN_INFO, KERN_INFO,
-	};
-	struct va_format vaf;
-	va_list args;
-
-	if (level > READ_ONCE(edu_log_level))
-		return;
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	dev_printk(prefix[min_t(unsigned int, level, EDU_LOG_DEBUG)], &edu->dev,
-		   "%pV", &vaf);
-	va_end(args);
-}
 
 static void edu_release(struct device *dev)
 {
@@ -204,10 +176,14 @@ static void edu_remove(struct pci_dev *pdev)
 	/* Out of /proc/driver/edu; debugfs files gone and drained. */
 	edu_procfs_del(edu);
 	edu_debugfs_del(edu);
+	/*
+	 * No new firmware loads; one in progress ends (an upload is cut
+	 * short through its fallback files, which live below our class
+	 * device: so before that goes).
+	 */
+	edu_fw_wait_idle(edu);
 	/* No new opens; sysfs attributes are gone and drained. */
 	cdev_device_del(&edu->cdev, &edu->dev);
-	/* A firmware load in progress uses the hardware: let it end. */
-	edu_fw_wait_idle(edu);
 
 	/* Wait for hardware accesses from open files; refuse new ones. */
 	down_write(&edu->gone);
@@ -241,9 +217,13 @@ static int __init edu_init(void)
 {
 	int ret;
 
-	ret = edu_sysctl_init();
+	ret = edu_base_init();
 	if (ret)
 		return ret;
+
+	ret = edu_sysctl_init();
+	if (ret)
+		goto err_base;
 
 	ret = edu_procfs_init();
 	if (ret)
@@ -286,6 +266,8 @@ err_debugfs:
 	edu_procfs_exit();
 err_sysctl:
 	edu_sysctl_exit();
+err_base:
+	edu_base_exit();
 	return ret;
 }
 module_init(edu_init);
@@ -300,6 +282,7 @@ static void __exit edu_exit(void)
 	edu_debugfs_exit();
 	edu_procfs_exit();
 	edu_sysctl_exit();
+	edu_base_exit();
 	ida_destroy(&edu_ida);
 }
 module_exit(edu_exit);

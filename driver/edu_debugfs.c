@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/edu/eduN/: the developer's backdoor, root only and gone
- * with the device (removal waits for operations in progress):
+ * /sys/kernel/debug/edu/eduN/: the developer's backdoor, root only (and
+ * every write checks the driver's privilege, CAP_SYS_ADMIN, as the other
+ * channels do) and gone with the device (removal waits for operations in
+ * progress):
  *   regs           every register, named, in hex
  *   inject_irq     write bits: raised through the device's raise register
  *   drop_irqs      handle the next N interrupts as if they were lost
@@ -112,6 +114,8 @@ static ssize_t edu_inject_write(struct file *file, const char __user *ubuf,
 	u32 bits;
 	int ret;
 
+	if (!edu_capable())
+		return -EPERM;
 	ret = kstrtou32_from_user(ubuf, count, 0, &bits);
 	if (ret)
 		return ret;
@@ -152,6 +156,8 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 	unsigned int n, i;
 	int ret;
 
+	if (!edu_capable())
+		return -EPERM;
 	ret = edu_debugfs_uint(ubuf, count, 1000, &n);
 	if (ret)
 		return ret;
@@ -206,6 +212,8 @@ static ssize_t edu_signal_write(struct file *file, const char __user *ubuf,
 	int nr, signo = SIGUSR1, ret;
 	char buf[32], *p, *pid_str;
 
+	if (!edu_capable())
+		return -EPERM;
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
@@ -239,6 +247,8 @@ static int edu_fault_count_get(void *data, u64 *val)
 
 static int edu_fault_count_set(void *data, u64 val)
 {
+	if (!edu_capable())
+		return -EPERM;
 	if (val > EDU_FAULT_MAX)
 		return -ERANGE;
 	atomic_set(data, val);
@@ -256,6 +266,8 @@ static int edu_fault_delay_get(void *data, u64 *val)
 
 static int edu_fault_delay_set(void *data, u64 val)
 {
+	if (!edu_capable())
+		return -EPERM;
 	if (val > EDU_DELAY_MAX_MS)
 		return -ERANGE;
 	WRITE_ONCE(*(unsigned int *)data, val);

@@ -4,12 +4,21 @@
  * completion by interrupt. QEMU 7.2 aborts the whole machine on a zero count
  * or a range that touches the buffer's last byte, so every range is checked
  * here, whoever asks, before a register is written.
+ *
+ * Two kinds of RAM buffer:
+ *  - the device's bounce buffer (coherent, freed by devres after remove()),
+ *    for the copy path and firmware: kernel memory copied in and out;
+ *  - a page owned by an open file (the zero-copy path), streaming-mapped
+ *    for one transfer only, so that a page that outlives the device (its
+ *    file and user mappings can) never needs the device to be freed.
+ * A transfer that outlives its timeout keeps its page mapped until the
+ * engine is seen idle, at the next transfer or in remove().
  */
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
-#include <linux/uaccess.h>
+#include <linux/mm.h>
 
 #include "edu.h"
 
@@ -33,13 +42,28 @@ static bool edu_dma_running(struct edu_dev *edu)
 	return cmd != ~0ULL && (cmd & EDU_DMA_CMD_START);
 }
 
-/* A transfer that outlived its timeout has finished: unpin its buffer. */
+/* With dma_lock held, the engine idle: undo a timed-out transfer's mapping. */
 static void edu_dma_unpin(struct edu_dev *edu)
 {
-	if (edu->dma_pinned) {
-		edu_file_put(edu->dma_pinned);
-		edu->dma_pinned = NULL;
-	}
+	struct edu_dma_pin *pin = &edu->dma_pinned;
+
+	if (!pin->page)
+		return;
+	dma_unmap_page(&edu->pdev->dev, pin->addr, pin->len, pin->dir);
+	put_page(pin->page);
+	pin->page = NULL;
+}
+
+/*
+ * With dma_lock held, before any buffer is touched: a transfer that outlived
+ * its timeout may still be writing to the bounce buffer or a pinned page.
+ */
+static int edu_dma_claim(struct edu_dev *edu)
+{
+	if (edu_dma_running(edu))
+		return -EBUSY;
+	edu_dma_unpin(edu);
+	return 0;
 }
 
 /*
@@ -90,27 +114,23 @@ static int edu_dma_lock(struct edu_dev *edu, bool nonblock)
 	return mutex_lock_interruptible(&edu->dma_lock) ? -EINTR : 0;
 }
 
+static bool edu_dma_range_ok(u32 dev_off, u32 len)
+{
+	/* The QEMU 7.2 abort conditions: never reach the device with them. */
+	return len && dev_off < EDU_DEV_BUF_SIZE - 1 &&
+	       len <= EDU_DEV_BUF_SIZE - 1 - dev_off;
+}
+
 /*
- * Runs one transfer with dma_lock held. The wait for the device is
- * uninterruptible but bounded: the target must not be released while the
- * engine may still write to it.
+ * Runs one transfer with dma_lock held and the buffer claimed. The wait for
+ * the device is uninterruptible but bounded.
  */
-static int edu_dma_locked(struct edu_dev *edu, struct edu_file *owner,
-			  dma_addr_t ram, u32 dev_off, u32 len, bool to_ram)
+static int edu_dma_run(struct edu_dev *edu, dma_addr_t ram, u32 dev_off,
+		       u32 len, bool to_ram)
 {
 	u64 dev_addr = EDU_DEV_BUF_ADDR + dev_off;
 	u64 cmd = EDU_DMA_CMD_START | EDU_DMA_CMD_IRQ;
 	int ret;
-
-	/* The QEMU 7.2 abort conditions: never reach the device with them. */
-	if (!len || dev_off >= EDU_DEV_BUF_SIZE - 1 ||
-	    len > EDU_DEV_BUF_SIZE - 1 - dev_off)
-		return -EINVAL;
-
-	/* The engine ignores its registers while a transfer runs. */
-	if (edu_dma_running(edu))
-		return -EBUSY;
-	edu_dma_unpin(edu);
 
 	if (atomic_dec_if_positive(&edu->faults.fail_dma) >= 0) {
 		edu_count(edu, errors);
@@ -132,11 +152,6 @@ static int edu_dma_locked(struct edu_dev *edu, struct edu_file *owner,
 		if (edu_dma_running(edu))
 			edu_log(edu, EDU_LOG_WARN, "DMA of %u bytes timed out\n",
 				len);
-		/* Keep the target alive until the engine is seen idle. */
-		if (owner) {
-			edu_file_get(owner);
-			edu->dma_pinned = owner;
-		}
 		return ret;
 	}
 	edu_count(edu, dma_transfers);
@@ -147,96 +162,96 @@ static int edu_dma_locked(struct edu_dev *edu, struct edu_file *owner,
 }
 
 /**
- * edu_dma() - run one transfer between a coherent buffer and the device
+ * edu_dma_page() - the zero-copy path: one transfer between a page and the
+ * device buffer, the page mapped for the transfer only
  * @edu: the device, entered
- * @owner: the file whose buffer @ram is in, or NULL for a driver buffer
- * @ram: bus address in a coherent buffer that stays allocated while @owner
- *	(or the device) is referenced
+ * @page: the RAM side; referenced while a timed-out transfer may use it
+ * @page_off: offset in @page
  * @dev_off: offset in the device buffer
- * @len: bytes; 1 <= len and dev_off + len <= EDU_DEV_BUF_SIZE - 1
+ * @len: bytes; both ranges must fit
  * @to_ram: direction
  * @nonblock: -EBUSY instead of waiting for another transfer
  *
  * Return: 0, -EINVAL for a range the device cannot take, -EBUSY, -EINTR,
- * or -ETIMEDOUT.
+ * -ENOMEM, -EIO or -ETIMEDOUT.
  */
-int edu_dma(struct edu_dev *edu, struct edu_file *owner, dma_addr_t ram,
-	    u32 dev_off, u32 len, bool to_ram, bool nonblock)
+int edu_dma_page(struct edu_dev *edu, struct page *page, u32 page_off,
+		 u32 dev_off, u32 len, bool to_ram, bool nonblock)
 {
-	int ret = edu_dma_lock(edu, nonblock);
-
-	if (ret)
-		return ret;
-	ret = edu_dma_locked(edu, owner, ram, dev_off, len, to_ram);
-	mutex_unlock(&edu->dma_lock);
-	return ret;
-}
-
-/**
- * edu_dma_copy() - the copy path: user memory <-> data window, by DMA
- * through the device's bounce buffer
- * @edu: the device, entered
- * @ubuf: user memory of @len bytes
- * @window_off: offset in the data window
- * @len: bytes
- * @to_ram: true to read the window into @ubuf, false to write it
- * @nonblock: -EBUSY instead of waiting for another transfer
- */
-int edu_dma_copy(struct edu_dev *edu, void __user *ubuf, u32 window_off,
-		 u32 len, bool to_ram, bool nonblock)
-{
+	enum dma_data_direction dir = to_ram ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
+	struct device *dev = &edu->pdev->dev;
+	dma_addr_t addr;
 	int ret;
 
-	if (!len || window_off >= EDU_DATA_WINDOW_SIZE ||
-	    len > EDU_DATA_WINDOW_SIZE - window_off)
+	if (!edu_dma_range_ok(dev_off, len) || page_off >= PAGE_SIZE ||
+	    len > PAGE_SIZE - page_off)
 		return -EINVAL;
-
-	/* The bounce buffer belongs to the transfer: use it under dma_lock. */
 	ret = edu_dma_lock(edu, nonblock);
 	if (ret)
 		return ret;
-	if (!to_ram && copy_from_user(edu->bounce, ubuf, len)) {
-		ret = -EFAULT;
+	ret = edu_dma_claim(edu);
+	if (ret)
+		goto out;
+
+	addr = dma_map_page(dev, page, page_off, len, dir);
+	if (dma_mapping_error(dev, addr)) {
+		ret = -ENOMEM;
 		goto out;
 	}
-	ret = edu_dma_locked(edu, NULL, edu->bounce_dma,
-			     EDU_FW_REGION_SIZE + window_off, len, to_ram);
-	if (!ret && to_ram && copy_to_user(ubuf, edu->bounce, len))
-		ret = -EFAULT;
+	ret = edu_dma_run(edu, addr, dev_off, len, to_ram);
+	if (ret == -ETIMEDOUT && edu_dma_running(edu)) {
+		/* The engine may still use the page: keep it mapped and alive. */
+		get_page(page);
+		edu->dma_pinned = (struct edu_dma_pin) {
+			.page = page, .addr = addr, .len = len, .dir = dir,
+		};
+	} else {
+		dma_unmap_page(dev, addr, len, dir);
+	}
 out:
 	mutex_unlock(&edu->dma_lock);
 	return ret;
 }
 
 /**
- * edu_dma_kernel() - a transfer between kernel memory and any part of the
+ * edu_dma_bounce() - a transfer between kernel memory and any part of the
  * device buffer (the firmware region included), through the bounce buffer
  * @edu: the device, entered
  * @buf: kernel memory of @len bytes
  * @dev_off: offset in the device buffer
  * @len: bytes
- * @to_ram: direction
+ * @to_ram: true to read the device buffer into @buf
+ * @nonblock: -EBUSY instead of waiting for another transfer
  */
-int edu_dma_kernel(struct edu_dev *edu, void *buf, u32 dev_off, u32 len,
-		   bool to_ram)
+int edu_dma_bounce(struct edu_dev *edu, void *buf, u32 dev_off, u32 len,
+		   bool to_ram, bool nonblock)
 {
 	int ret;
 
-	if (len > EDU_DEV_BUF_SIZE)
+	if (!edu_dma_range_ok(dev_off, len))
 		return -EINVAL;
-	ret = edu_dma_lock(edu, false);
+	ret = edu_dma_lock(edu, nonblock);
 	if (ret)
 		return ret;
+	/* The bounce buffer is free only once the engine is idle. */
+	ret = edu_dma_claim(edu);
+	if (ret)
+		goto out;
 	if (!to_ram)
 		memcpy(edu->bounce, buf, len);
-	ret = edu_dma_locked(edu, NULL, edu->bounce_dma, dev_off, len, to_ram);
+	ret = edu_dma_run(edu, edu->bounce_dma, dev_off, len, to_ram);
 	if (!ret && to_ram)
 		memcpy(buf, edu->bounce, len);
+out:
 	mutex_unlock(&edu->dma_lock);
 	return ret;
 }
 
-/* Called by remove(): let a running transfer finish before the memory goes. */
+/*
+ * Called by remove(), no access running: let a transfer end before its
+ * memory goes; one that never ends is cut off by turning bus mastering off.
+ * Every mapping is undone here, while the device is still there.
+ */
 void edu_dma_quiesce(struct edu_dev *edu)
 {
 	int i;
@@ -244,6 +259,8 @@ void edu_dma_quiesce(struct edu_dev *edu)
 	mutex_lock(&edu->dma_lock);
 	for (i = 0; i < 100 && edu_dma_running(edu); i++)
 		msleep(20);
+	if (edu_dma_running(edu))
+		pci_clear_master(edu->pdev);
 	edu_dma_unpin(edu);
 	mutex_unlock(&edu->dma_lock);
 }

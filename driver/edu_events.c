@@ -3,9 +3,8 @@
  * Interrupts as events. Every interrupt becomes one struct edu_event that
  * is queued on every open file of the device, from the interrupt handler:
  * readers and pollers are woken, SIGIO goes to fasync subscribers, and a
- * registered process gets its chosen signal with the sequence number in
- * si_value. A full queue drops its oldest event and says so in the next
- * one delivered.
+ * registered process gets its chosen signal. A full queue drops its oldest
+ * event and says so in the next one delivered.
  */
 #include <linux/ktime.h>
 #include <linux/poll.h>
@@ -50,24 +49,13 @@ static void edu_file_push(struct edu_file *ef, const struct edu_event *ev)
 }
 
 /*
- * Called with events_lock held, from any context: a process-directed signal
- * with the event's sequence number; nothing if the process has exited.
+ * Called with events_lock held, from any context: the signal goes to the
+ * process (any of its threads that does not block it), not to one thread;
+ * nothing happens if the process has exited.
  */
-static void edu_send_signal(struct pid *pid, int signo, u64 seq)
+static void edu_send_signal(struct pid *pid, int signo)
 {
-	struct kernel_siginfo info;
-	struct task_struct *task;
-
-	clear_siginfo(&info);
-	info.si_signo = signo;
-	info.si_code = SI_KERNEL;
-	info.si_value.sival_ptr = (void __user *)(uintptr_t)seq;
-
-	rcu_read_lock();
-	task = pid_task(pid, PIDTYPE_PID);
-	if (task)
-		send_sig_info(signo, &info, task);
-	rcu_read_unlock();
+	kill_pid(pid, signo, 1);
 }
 
 /*
@@ -76,6 +64,8 @@ static void edu_send_signal(struct pid *pid, int signo, u64 seq)
  */
 static void edu_defer(struct edu_dev *edu, const struct edu_event *ev)
 {
+	if (edu->events_closed)
+		return;
 	if (edu->deferred_count == EDU_DEFERRED_EVENTS) {
 		edu->deferred_head = (edu->deferred_head + 1) % EDU_DEFERRED_EVENTS;
 		edu->deferred_count--;
@@ -119,10 +109,10 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 		wake_up_interruptible(&ef->wait);
 		kill_fasync(&ef->fasync, SIGIO, POLL_IN);
 		if (ef->sig_pid)
-			edu_send_signal(ef->sig_pid, ef->signo, ev.seq);
+			edu_send_signal(ef->sig_pid, ef->signo);
 	}
 	if (edu->dbg_sig_pid)
-		edu_send_signal(edu->dbg_sig_pid, edu->dbg_signo, ev.seq);
+		edu_send_signal(edu->dbg_sig_pid, edu->dbg_signo);
 	spin_unlock_irqrestore(&edu->events_lock, flags);
 }
 
@@ -155,9 +145,15 @@ void edu_events_init(struct edu_dev *edu)
 	INIT_WORK(&edu->deferred_work, edu_deferred_work);
 }
 
-/* remove(), once nothing posts events any more: send what is queued. */
+/*
+ * remove(), once the device raises nothing more: send what is queued. A
+ * late firmware event still reaches open files, but no longer the work.
+ */
 void edu_events_flush(struct edu_dev *edu)
 {
+	spin_lock_irq(&edu->events_lock);
+	edu->events_closed = true;
+	spin_unlock_irq(&edu->events_lock);
 	flush_work(&edu->deferred_work);
 }
 
@@ -175,9 +171,11 @@ void edu_events_shutdown(struct edu_dev *edu)
 }
 
 /*
- * Copies the oldest event out, then removes it only if it is still the
- * oldest: a fault loses nothing, and an event dropped meanwhile by overflow
- * is not removed twice.
+ * Takes the oldest event off the queue, then copies it out with no lock
+ * held: each record goes to one reader only, even with several readers on
+ * one file. A copy that faults puts the record back in front, so nothing
+ * is lost, unless new events filled the queue meanwhile: then it counts as
+ * dropped, as the oldest.
  */
 static int edu_events_pop(struct edu_file *ef, char __user *ubuf)
 {
@@ -191,22 +189,26 @@ static int edu_events_pop(struct edu_file *ef, char __user *ubuf)
 	}
 	ev = ef->queue[ef->head];
 	ev.lost = ef->lost;
+	ef->head = (ef->head + 1) % ef->len;
+	ef->count--;
+	ef->lost = 0;
 	spin_unlock_irq(&edu->events_lock);
 
-	if (copy_to_user(ubuf, &ev, sizeof(ev)))
-		return -EFAULT;
+	if (!copy_to_user(ubuf, &ev, sizeof(ev)))
+		return 1;
 
 	spin_lock_irq(&edu->events_lock);
-	if (ef->count && ef->queue[ef->head].seq == ev.seq) {
-		ef->head = (ef->head + 1) % ef->len;
-		ef->count--;
-	} else if (ef->lost) {
-		/* Overflow dropped it while it was copied out: not lost. */
-		ef->lost--;
+	ef->lost += ev.lost;
+	if (ef->count < ef->len) {
+		ef->head = (ef->head + ef->len - 1) % ef->len;
+		ef->queue[ef->head] = ev;
+		ef->count++;
+	} else {
+		ef->lost++;
+		edu_count(edu, events_dropped);
 	}
-	ef->lost -= min(ef->lost, ev.lost);
 	spin_unlock_irq(&edu->events_lock);
-	return 1;
+	return -EFAULT;
 }
 
 static bool edu_events_ready(struct edu_file *ef)

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An open /dev/eduN: its event queue and its DMA buffer, which mmap() maps
- * (the zero-copy path). A mapping pins the struct file (vm_file), so the
- * buffer, freed with the last reference to the file context, outlives every
- * mapping and may outlive remove(), but never a user. Mappings are shared,
- * fixed in size, and not inherited across fork.
+ * An open /dev/eduN: its event queue and its DMA page, which mmap() maps
+ * (the zero-copy path). The page is the file's, not the device's: it is
+ * allocated on first use, DMA-mapped only while a transfer runs, and freed
+ * without the device when the last reference goes (a user mapping holds one
+ * of its own), so it may safely outlive remove(). Mappings are shared, one
+ * page, and not inherited across fork.
  */
-#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/slab.h>
@@ -20,19 +21,17 @@ struct edu_file *edu_file_alloc(struct edu_dev *edu)
 {
 	struct edu_file *ef;
 
-	ef = kzalloc(sizeof(*ef), GFP_KERNEL);
+	ef = kzalloc(sizeof(*ef), GFP_KERNEL_ACCOUNT);
 	if (!ef)
 		return NULL;
 
 	ef->len = READ_ONCE(edu_event_queue_len);
-	ef->queue = kcalloc(ef->len, sizeof(*ef->queue), GFP_KERNEL);
-	if (!ef->queue)
-		goto err_free;
-
-	ef->buf = dma_alloc_coherent(&edu->pdev->dev, EDU_MMAP_SIZE,
-				     &ef->buf_dma, GFP_KERNEL);
-	if (!ef->buf)
-		goto err_free;
+	/* Charged to the opener: anyone may open the device to watch it. */
+	ef->queue = kcalloc(ef->len, sizeof(*ef->queue), GFP_KERNEL_ACCOUNT);
+	if (!ef->queue) {
+		kfree(ef);
+		return NULL;
+	}
 
 	kref_init(&ef->ref);
 	INIT_LIST_HEAD(&ef->node);
@@ -40,11 +39,6 @@ struct edu_file *edu_file_alloc(struct edu_dev *edu)
 	get_device(&edu->dev);
 	ef->edu = edu;
 	return ef;
-
-err_free:
-	kfree(ef->queue);
-	kfree(ef);
-	return NULL;
 }
 
 static void edu_file_release(struct kref *ref)
@@ -52,8 +46,8 @@ static void edu_file_release(struct kref *ref)
 	struct edu_file *ef = container_of(ref, struct edu_file, ref);
 	struct edu_dev *edu = ef->edu;
 
-	/* edu->pdev stays referenced until edu is freed. */
-	dma_free_coherent(&edu->pdev->dev, EDU_MMAP_SIZE, ef->buf, ef->buf_dma);
+	if (ef->page)
+		__free_page(ef->page);
 	put_pid(ef->sig_pid);
 	kfree(ef->queue);
 	kfree(ef);
@@ -70,29 +64,64 @@ void edu_file_put(struct edu_file *ef)
 	kref_put(&ef->ref, edu_file_release);
 }
 
+/**
+ * edu_file_page() - the file's DMA page, allocated on first use
+ * @ef: the file
+ *
+ * The device addresses 28 bits without an IOMMU: the page comes from the
+ * DMA zone, so that mapping it never needs a bounce buffer.
+ *
+ * Return: the page, or NULL without memory.
+ */
+struct page *edu_file_page(struct edu_file *ef)
+{
+	struct page *page = READ_ONCE(ef->page), *old;
+
+	if (page)
+		return page;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | GFP_DMA | __GFP_ZERO);
+	if (!page)
+		return NULL;
+	/* Two first users at once: one page wins, the other is freed. */
+	old = cmpxchg(&ef->page, NULL, page);
+	if (old) {
+		__free_page(page);
+		return old;
+	}
+	return page;
+}
+
 int edu_file_mmap(struct edu_file *ef, struct vm_area_struct *vma)
 {
 	unsigned long size = vma->vm_end - vma->vm_start;
+	struct page *page;
 
+	/* The page is DMA memory from a small zone, for an admin operation. */
+	if (!edu_capable())
+		return -EPERM;
 	if (vma->vm_pgoff || size > EDU_MMAP_SIZE)
 		return -EINVAL;
-	/* A private (copy-on-write) view of a DMA buffer makes no sense. */
-	if (!(vma->vm_flags & VM_SHARED))
+	/*
+	 * A private (copy-on-write) view of a DMA buffer makes no sense.
+	 * VM_MAYSHARE: a shared mapping of a read-only file has no VM_SHARED.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
 
 	/*
-	 * No edu_enter() here: mmap() holds mmap_lock, and an ioctl inside
-	 * edu_enter() can fault and want it, a deadlock once remove() waits
-	 * for the write side. Nothing here touches the hardware: the buffer is
+	 * No edu_enter() here: mmap() holds mmap_lock, and an ioctl can
+	 * fault while entered. Nothing here touches the device: the page is
 	 * the file's and outlives remove(), so racing it is harmless.
 	 */
 	if (READ_ONCE(ef->edu->dead))
 		return -ENODEV;
+	page = edu_file_page(ef);
+	if (!page)
+		return -ENOMEM;
 
 	vma->vm_flags &= ~VM_MAYEXEC;
 	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
-	return dma_mmap_coherent(&ef->edu->pdev->dev, vma, ef->buf, ef->buf_dma,
-				 EDU_MMAP_SIZE);
+	return vm_map_pages_zero(vma, &page, 1);
 }

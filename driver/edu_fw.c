@@ -11,6 +11,7 @@
  */
 #include <linux/crc32.h>
 #include <linux/firmware.h>
+#include <linux/fs.h>
 #include <linux/slab.h>
 
 #include "edu.h"
@@ -84,9 +85,9 @@ static int edu_fw_write_verify(struct edu_dev *edu, const u8 *image, size_t size
 	back = kmalloc(size, GFP_KERNEL);
 	if (!back)
 		return -ENOMEM;
-	ret = edu_dma_kernel(edu, (void *)image, 0, size, false);
+	ret = edu_dma_bounce(edu, (void *)image, 0, size, false, false);
 	if (!ret)
-		ret = edu_dma_kernel(edu, back, 0, size, true);
+		ret = edu_dma_bounce(edu, back, 0, size, true, false);
 	if (!ret && memcmp(back, image, size))
 		ret = -EIO;
 	if (!ret) {
@@ -139,38 +140,60 @@ static int edu_fw_install(struct edu_dev *edu, const struct firmware *fw)
 	return 0;
 }
 
-static int edu_fw_is_fallback(struct device *dev, void *data)
+/*
+ * Ends a pending upload the way user space cancels one: "-1" written to the
+ * fallback's "loading" file, through the VFS. The firmware loader offers a
+ * driver no other way to end a request that waits for user space, and the
+ * file keeps what its store relies on: kernfs' active reference, which the
+ * loader's removal of the file drains, and the loader's own locking.
+ *
+ * Return: 0, or -ENOENT while the loader has not yet made the file.
+ */
+static int edu_fw_cancel_upload(struct edu_dev *edu)
 {
-	return dev->class && !strcmp(dev->class->name, "firmware");
+	char path[80];
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t ret;
+
+	snprintf(path, sizeof(path), "/sys/class/firmware/%s/loading",
+		 edu->fw_upload_name);
+	file = filp_open(path, O_WRONLY, 0);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = kernel_write(file, "-1", 2, &pos);
+	filp_close(file, NULL);
+	return ret < 0 ? ret : 0;
 }
 
+/* The fallback's files appear within a moment of the request: 5 s at most. */
+#define EDU_FW_CANCEL_TRIES	50
+
 /*
- * Without a uevent the sysfs fallback waits for user space forever, so the
- * upload's timeout is ours: it cancels the way user space would, by
- * writing -1 to the fallback's "loading" attribute.
+ * The upload's timeout (and remove()'s way to end it): armed with the
+ * request and cancelled by its completion, so it never outlives it.
  */
 static void edu_fw_upload_expired(struct work_struct *work)
 {
 	struct edu_dev *edu = container_of(to_delayed_work(work), struct edu_dev,
 					   fw_timeout);
-	const struct attribute_group *const *group;
-	struct device *fallback;
-	struct attribute **attr;
+	bool live;
+	int ret;
 
-	fallback = device_find_child(&edu->dev, NULL, edu_fw_is_fallback);
-	if (!fallback)
+	mutex_lock(&edu->fw_lock);
+	live = edu->fw_pending && edu->fw_uploading && !edu->fw_ending;
+	if (live && !edu->fw_closed)
+		edu->fw_timed_out = true;
+	mutex_unlock(&edu->fw_lock);
+	if (!live)
 		return;
-	WRITE_ONCE(edu->fw_timed_out, true);
-	for (group = fallback->groups; group && *group; group++) {
-		for (attr = (*group)->attrs; attr && *attr; attr++) {
-			struct device_attribute *da =
-				container_of(*attr, struct device_attribute, attr);
 
-			if (!strcmp((*attr)->name, "loading") && da->store)
-				da->store(fallback, da, "-1", 2);
-		}
-	}
-	put_device(fallback);
+	ret = edu_fw_cancel_upload(edu);
+	if (ret == -ENOENT && ++edu->fw_cancel_tries < EDU_FW_CANCEL_TRIES)
+		/* The loader is still making its files: try again shortly. */
+		queue_delayed_work(edu_wq, &edu->fw_timeout, HZ / 10);
+	else if (ret)
+		edu_log(edu, EDU_LOG_WARN, "cannot end the upload: %d\n", ret);
 }
 
 /* The firmware loader's callback, in process context. */
@@ -179,7 +202,12 @@ static void edu_fw_done(const struct firmware *fw, void *context)
 	struct edu_dev *edu = context;
 	int ret = -ENOENT;
 
+	/* From here the timeout is not armed again, and not running after. */
+	mutex_lock(&edu->fw_lock);
+	edu->fw_ending = true;
+	mutex_unlock(&edu->fw_lock);
 	cancel_delayed_work_sync(&edu->fw_timeout);
+
 	if (fw && !edu_enter(edu)) {
 		ret = edu_fw_install(edu, fw);
 		edu_leave(edu);
@@ -187,6 +215,9 @@ static void edu_fw_done(const struct firmware *fw, void *context)
 		edu_fw_set_state(edu, EDU_FW_FAILED, !edu->fw_uploading ?
 				 "no firmware file" : READ_ONCE(edu->fw_timed_out) ?
 				 "upload timed out" : "upload cancelled");
+	} else {
+		edu_fw_set_state(edu, EDU_FW_FAILED, "device removed");
+		ret = -ENODEV;
 	}
 	release_firmware(fw);
 
@@ -211,53 +242,72 @@ static void edu_fw_done(const struct firmware *fw, void *context)
 
 /*
  * Starts an asynchronous load. @upload: through the sysfs fallback (no
- * uevent: user space is told by the sysfs trigger's caller, eductl).
+ * uevent: user space is told by the sysfs trigger's caller, eductl), with
+ * the driver's timeout armed before the request can complete.
  */
 int edu_fw_request(struct edu_dev *edu, bool upload)
 {
 	int ret;
 
 	mutex_lock(&edu->fw_lock);
-	if (edu->fw_pending) {
+	if (edu->fw_closed || edu->fw_pending) {
 		mutex_unlock(&edu->fw_lock);
-		return -EBUSY;
+		return edu->fw_closed ? -ENODEV : -EBUSY;
 	}
 	edu->fw_pending = true;
 	edu->fw_uploading = upload;
+	edu->fw_ending = false;
 	edu->fw_timed_out = false;
+	edu->fw_cancel_tries = 0;
 	edu->fw_state = EDU_FW_LOADING;
-	mutex_unlock(&edu->fw_lock);
-
 	snprintf(edu->fw_upload_name, sizeof(edu->fw_upload_name),
 		 EDU_FW_UPLOAD_FMT, dev_name(&edu->dev));
+	if (upload)
+		queue_delayed_work(edu_wq, &edu->fw_timeout,
+				   READ_ONCE(edu_fw_upload_timeout_s) * HZ);
+	mutex_unlock(&edu->fw_lock);
+
 	get_device(&edu->dev);
 	ret = request_firmware_nowait(THIS_MODULE,
 				      upload ? FW_ACTION_NOUEVENT : FW_ACTION_UEVENT,
 				      upload ? edu->fw_upload_name : EDU_FW_NAME,
 				      &edu->dev, GFP_KERNEL, edu, edu_fw_done);
-	if (!ret && upload)
-		schedule_delayed_work(&edu->fw_timeout,
-				      READ_ONCE(edu_fw_upload_timeout_s) * HZ);
 	if (ret) {
+		mutex_lock(&edu->fw_lock);
+		edu->fw_ending = true;
+		mutex_unlock(&edu->fw_lock);
+		cancel_delayed_work_sync(&edu->fw_timeout);
 		put_device(&edu->dev);
 		mutex_lock(&edu->fw_lock);
 		edu->fw_pending = false;
 		edu->fw_state = EDU_FW_FAILED;
 		strscpy(edu->fw_reason, "request failed", sizeof(edu->fw_reason));
 		mutex_unlock(&edu->fw_lock);
+		wake_up_all(&edu->fw_wait);
 	}
 	return ret;
 }
 
+/* How long remove() waits for a load to end before going on without it. */
+#define EDU_FW_REMOVE_WAIT	(10 * HZ)
+
 /*
- * remove(): a load in progress needs the hardware; let it finish first. An
- * upload still waiting for user space is cut short.
+ * remove(): no new load starts; one in progress may use the hardware: let
+ * it end. An upload still waiting for user space is cut short. Should it not end (the
+ * fallback's file out of reach), remove() goes on: the request holds its
+ * own references to the device and the module, and its callback finds the
+ * device removed.
  */
 void edu_fw_wait_idle(struct edu_dev *edu)
 {
-	if (READ_ONCE(edu->fw_pending) && edu->fw_uploading)
-		mod_delayed_work(system_wq, &edu->fw_timeout, 0);
-	wait_event(edu->fw_wait, !READ_ONCE(edu->fw_pending));
+	mutex_lock(&edu->fw_lock);
+	edu->fw_closed = true;
+	if (edu->fw_pending && edu->fw_uploading && !edu->fw_ending)
+		mod_delayed_work(edu_wq, &edu->fw_timeout, 0);
+	mutex_unlock(&edu->fw_lock);
+	if (!wait_event_timeout(edu->fw_wait, !READ_ONCE(edu->fw_pending),
+				EDU_FW_REMOVE_WAIT))
+		edu_log(edu, EDU_LOG_WARN, "firmware load still pending at removal\n");
 }
 
 void edu_fw_init(struct edu_dev *edu)

@@ -3,7 +3,11 @@
  * Generic netlink family "edu" (docs/netlink.md): requests about devices,
  * and every device event multicast to the group "events". Attributes are
  * validated by strict policies; errors say what was wrong in extack.
- * Commands that change device state need CAP_NET_ADMIN (GENL_ADMIN_PERM).
+ * Commands that use the device's engines or change its state need the
+ * driver's one privilege, CAP_SYS_ADMIN, as on every other channel
+ * (docs/privileges.md); looking, and listening to events, need none.
+ * Operations run in parallel (no genl_mutex): a factorial waits for the
+ * device, and must not hold up every other family meanwhile.
  */
 #include <net/genetlink.h>
 
@@ -23,6 +27,15 @@ static const struct nla_policy edu_policy[EDU_A_MAX + 1] = {
 };
 
 static struct genl_family edu_family;
+
+/* The driver's privilege, of the socket's opener and of the sender. */
+static int edu_nl_privileged(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(info->extack, "needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
 
 /* A required attribute: missing is -EINVAL, named in extack. */
 static int edu_nl_require(struct genl_info *info, int attr)
@@ -156,8 +169,11 @@ static int edu_nl_fill_stats(struct sk_buff *skb, struct edu_dev *edu,
 	if (!hdr)
 		return -EMSGSIZE;
 	edu_stats_read(edu, &st);
+	if (nla_put_u32(skb, EDU_A_DEVICE, edu->id))
+		goto err;
+	/* The nest holds EDU_A_STAT_* only: its own attribute space. */
 	nest = nla_nest_start(skb, EDU_A_STATS);
-	if (!nest || nla_put_u32(skb, EDU_A_DEVICE, edu->id))
+	if (!nest)
 		goto err;
 	/* The attribute numbers follow struct edu_stats' field order. */
 	for (i = 0; i < EDU_A_STAT_PAD - 1; i++)
@@ -185,12 +201,16 @@ static int edu_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 
 static int edu_nl_factorial(struct sk_buff *skb, struct genl_info *info)
 {
-	struct edu_dev *edu = edu_nl_device(info);
+	struct edu_dev *edu;
 	struct sk_buff *msg;
 	u32 result;
 	void *hdr;
 	int ret;
 
+	ret = edu_nl_privileged(skb, info);
+	if (ret)
+		return ret;
+	edu = edu_nl_device(info);
 	if (IS_ERR(edu))
 		return PTR_ERR(edu);
 	ret = edu_nl_require(info, EDU_A_FACT_N);
@@ -223,9 +243,13 @@ out:
 
 static int edu_nl_raise_irq(struct sk_buff *skb, struct genl_info *info)
 {
-	struct edu_dev *edu = edu_nl_device(info);
+	struct edu_dev *edu;
 	int ret;
 
+	ret = edu_nl_privileged(skb, info);
+	if (ret)
+		return ret;
+	edu = edu_nl_device(info);
 	if (IS_ERR(edu))
 		return PTR_ERR(edu);
 	ret = edu_nl_require(info, EDU_A_IRQ_BITS);
@@ -241,9 +265,14 @@ static int edu_nl_raise_irq(struct sk_buff *skb, struct genl_info *info)
 
 static int edu_nl_reset_stats(struct sk_buff *skb, struct genl_info *info)
 {
-	struct edu_dev *edu = edu_nl_device(info);
+	struct edu_dev *edu;
 	atomic64_t *c;
+	int ret;
 
+	ret = edu_nl_privileged(skb, info);
+	if (ret)
+		return ret;
+	edu = edu_nl_device(info);
 	if (IS_ERR(edu))
 		return PTR_ERR(edu);
 	for (c = (atomic64_t *)&edu->stats;
@@ -270,12 +299,10 @@ static const struct genl_small_ops edu_ops[] = {
 	{
 		.cmd = EDU_CMD_RAISE_IRQ,
 		.doit = edu_nl_raise_irq,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = EDU_CMD_RESET_STATS,
 		.doit = edu_nl_reset_stats,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -285,6 +312,7 @@ static struct genl_family edu_family __ro_after_init = {
 	.maxattr = EDU_A_MAX,
 	.policy = edu_policy,
 	.netnsok = false,
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.small_ops = edu_ops,
 	.n_small_ops = ARRAY_SIZE(edu_ops),

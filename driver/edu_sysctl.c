@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/sys/dev/edu/: driver-wide tunables, with their ranges enforced by
- * the sysctl core. Writes need root (mode 0644 and the sysctl permission
- * check); each takes effect at the next operation that reads it.
+ * the sysctl core. Writes need root (mode 0644) and CAP_SYS_ADMIN, as every
+ * change of the driver's behaviour does (docs/privileges.md); each takes
+ * effect at the next operation that reads it.
  */
 #include <linux/string.h>
 #include <linux/sysctl.h>
 
 #include "edu.h"
+#include "edu_route.h"
 
 unsigned int edu_log_level = EDU_LOG_WARN;
 
@@ -49,6 +51,8 @@ static int edu_helper_handler(struct ctl_table *table, int write, void *buffer,
 		edu_upcall_helper_get(path, sizeof(path));
 		return proc_dostring(&tmp, 0, buffer, lenp, ppos);
 	}
+	if (!edu_capable())
+		return -EPERM;
 	/* proc_dostring silently truncates: refuse what does not fit. */
 	if (*ppos || *lenp >= sizeof(path))
 		return -EINVAL;
@@ -64,11 +68,21 @@ static int edu_helper_handler(struct ctl_table *table, int write, void *buffer,
 	return 0;
 }
 
-static unsigned int dma_timeout_min = 100, dma_timeout_max = 60000;
+/* proc_douintvec_minmax, with the driver's privilege for writes. */
+static int edu_uint_handler(struct ctl_table *table, int write, void *buffer,
+			    size_t *lenp, loff_t *ppos)
+{
+	if (write && !edu_capable())
+		return -EPERM;
+	return proc_douintvec_minmax(table, write, buffer, lenp, ppos);
+}
+
+static unsigned int dma_timeout_min = 10, dma_timeout_max = 60000;
 static unsigned int irq_timeout_min = 10, irq_timeout_max = 60000;
 static unsigned int queue_len_min = 1, queue_len_max = 4096;
 static unsigned int log_level_max = EDU_LOG_DEBUG;
 static unsigned int upload_timeout_min = 1, upload_timeout_max = 3600;
+static unsigned int upcall_timeout_min = 100, upcall_timeout_max = 600000;
 
 #define EDU_UINT_SYSCTL(_name, _var, _min, _max)			\
 	{								\
@@ -76,7 +90,7 @@ static unsigned int upload_timeout_min = 1, upload_timeout_max = 3600;
 		.data = &(_var),					\
 		.maxlen = sizeof(unsigned int),				\
 		.mode = 0644,						\
-		.proc_handler = proc_douintvec_minmax,			\
+		.proc_handler = edu_uint_handler,			\
 		.extra1 = (_min),					\
 		.extra2 = (_max),					\
 	}
@@ -94,6 +108,8 @@ static struct ctl_table edu_sysctl_table[] = {
 			&upload_timeout_min, &upload_timeout_max),
 	EDU_UINT_SYSCTL("routes_allow_remote", edu_routes_allow_remote,
 			SYSCTL_ZERO, SYSCTL_ONE),
+	EDU_UINT_SYSCTL("upcall_timeout_ms", edu_upcall_timeout_ms,
+			&upcall_timeout_min, &upcall_timeout_max),
 	{
 		.procname = "upcall_helper",
 		.maxlen = sizeof(edu_upcall_helper),

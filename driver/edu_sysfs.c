@@ -3,6 +3,8 @@
  * sysfs: /sys/class/edu/eduN/, one value per attribute, registered through
  * the class's dev_groups so they exist before the uevent announces the
  * device. Each register attribute reads or writes the device itself.
+ * Reading needs no privilege; writing needs root (mode 0644) and the
+ * driver's privilege, CAP_SYS_ADMIN (docs/privileges.md).
  */
 #include <linux/device.h>
 #include <linux/kernel.h>
@@ -46,6 +48,8 @@ static ssize_t liveness_store(struct device *dev,
 	u32 val;
 	int ret;
 
+	if (!edu_capable())
+		return -EPERM;
 	ret = kstrtou32(buf, 0, &val);
 	if (ret)
 		return ret;
@@ -85,6 +89,8 @@ static ssize_t factorial_store(struct device *dev,
 	u32 result;
 	int n, ret;
 
+	if (!edu_capable())
+		return -EPERM;
 	ret = kstrtoint(buf, 10, &n);
 	if (ret)
 		return ret;
@@ -146,6 +152,8 @@ static ssize_t firmware_upload_store(struct device *dev,
 	bool go;
 	int ret;
 
+	if (!edu_capable())
+		return -EPERM;
 	ret = kstrtobool(buf, &go);
 	if (ret)
 		return ret;

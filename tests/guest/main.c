@@ -30,7 +30,7 @@ int main(void)
 		       ktap_count(signal_tests) + ktap_count(fs_tests) +
 		       ktap_count(netlink_tests)) +
 		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
-		  ktap_count(route_tests) +
+		  ktap_count(route_tests) + ktap_count(privilege_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
 		  ktap_count(lifetime_tests));
 
@@ -38,6 +38,7 @@ int main(void)
 	ktap_run("tools", tool_tests);
 	ktap_run("firmware", firmware_tests);
 	ktap_run("routes", route_tests);
+	ktap_run("privilege", privilege_tests);
 	ktap_run("module", reload_intx_tests);
 	run_mode_tests();
 	ktap_run("module", reload_msi_tests);

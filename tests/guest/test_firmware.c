@@ -283,6 +283,48 @@ static int test_upload_timeout(void)
 	return 0;
 }
 
+/*
+ * Unbinding while an upload waits for user space ends it promptly (the
+ * driver cuts it short through the fallback's files), and the device comes
+ * back with its firmware; a timeout shorter than the test is then armed
+ * with a request that ends at once, and nothing fires afterwards.
+ */
+static int test_upload_unbind(void)
+{
+	char bdf[32], val[96];
+	long long t0, ms;
+	int ret;
+
+	CHECK(bdf_of("edu0", bdf, sizeof(bdf)) == 0, "bdf");
+	CHECK(write_text(ATTR "firmware_upload", "1", 1) == 0, "trigger");
+	CHECK(wait_fallback() == 0, "no fallback");
+	t0 = now_ms();
+	ret = driver_ctl("unbind", bdf);
+	ms = now_ms() - t0;
+	CHECK(access("/sys/class/firmware/edu-upload-edu0", F_OK) != 0, "fallback left");
+	CHECK(driver_ctl("bind", bdf) == 0, "bind");
+	CHECK(ret == 0, "unbind: %s", strerror(-ret));
+	CHECK(ms < 3000, "unbind took %lld ms", ms);
+	CHECK(wait_not_loading(val, sizeof(val), 5) == 0, "still loading");
+	CHECK(!strcmp(val, "ready"), "state '%s'", val);
+
+	/* Uploads that end at once, each with its timeout armed: none outlives them. */
+	CHECK(write_text("/proc/sys/dev/edu/firmware_upload_timeout_s", "1", 1) == 0,
+	      "timeout");
+	for (ret = 0; ret < 5; ret++) {
+		CHECK(write_text(ATTR "firmware_upload", "1", 1) == 0, "trigger %d", ret);
+		CHECK(wait_fallback() == 0, "no fallback %d", ret);
+		CHECK(write_text("/sys/class/firmware/edu-upload-edu0/loading", "-1", 2) == 0,
+		      "cancel %d", ret);
+		CHECK(wait_not_loading(val, sizeof(val), 5) == 0, "still loading %d", ret);
+	}
+	CHECK(driver_ctl("unbind", bdf) == 0 && driver_ctl("bind", bdf) == 0, "rebind");
+	/* Past the timeouts: had one fired into the old device, KASAN says so. */
+	usleep(1500000);
+	CHECK(WAIT_FOR(access("/dev/edu0", F_OK) == 0, 5000), "edu0 back");
+	return 0;
+}
+
 static int test_upload_trigger_strict(void)
 {
 	int st;
@@ -306,6 +348,7 @@ static int test_upload_trigger_strict(void)
 static int test_upload_during_dma(void)
 {
 	unsigned char image[EDU_FW_REGION_SIZE];
+	long long transfers = stat_of("edu0", "dma_transfers");
 	char out[1024], val[32];
 	int size, st, p[2];
 	pid_t pid;
@@ -332,7 +375,8 @@ static int test_upload_during_dma(void)
 		_exit(fd < 0 || bad || r < 2 ? 1 : 0);
 	}
 	close(p[0]);
-	usleep(300000);
+	/* Once the traffic runs, the upload goes in among it. */
+	CHECK(WAIT_FOR(stat_of("edu0", "dma_transfers") >= transfers + 2, 5000), "no DMA traffic");
 	CHECK(upload("/tmp/fw-3.bin", out, sizeof(out)) == 0, "%s", out);
 	close(p[1]);
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st),
@@ -391,6 +435,7 @@ const struct test_case firmware_tests[] = {
 	TEST(bad_images_rejected),
 	TEST(upload_cancel),
 	TEST(upload_timeout),
+	TEST(upload_unbind),
 	TEST(upload_trigger_strict),
 	TEST(upload_during_dma),
 	TEST(missing_firmware_file),

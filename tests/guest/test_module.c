@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -84,6 +86,7 @@ static int test_unload_refused_while_open(void)
  */
 static int test_unload_while_events_stream(void)
 {
+	long long irqs = stat_of("edu0", "irqs");
 	int st, ret = -1, i;
 	pid_t streamer, monitor;
 
@@ -100,7 +103,8 @@ static int test_unload_while_events_stream(void)
 		      (char *)NULL);
 		_exit(127);
 	}
-	usleep(500000);
+	/* Once events stream (the monitor may still be subscribing), unload. */
+	WAIT_FOR(stat_of("edu0", "irqs") > irqs + 5, 5000);
 	for (i = 0; i < 20 && ret; i++) {
 		ret = module_unload();
 		if (ret)
@@ -119,14 +123,6 @@ static int test_reload_msi(void)
 
 	CHECK(ret == 0, "delete_module: %s", strerror(-ret));
 	return load_and_check("", "msi");
-}
-
-static int driver_ctl(const char *op, const char *bdf)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/edu/%s", op);
-	return write_text(path, bdf, strlen(bdf));
 }
 
 /* The eduN name now bound at bdf, or "" */
@@ -323,8 +319,20 @@ static pid_t start_dma_loop(int *pipe_rd)
  * loop stops with ENODEV, later calls get ENODEV, the mapping stays usable
  * memory, and once everything is closed the device comes back as edu0.
  */
+static int asleep(pid_t pid)
+{
+	char path[32], stat[256], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, stat, sizeof(stat)))
+		return 0;
+	p = strrchr(stat, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
 static int test_unbind_with_waiters_and_mmap(void)
 {
+	long long transfers = stat_of("edu0", "dma_transfers");
 	struct waiter reader, poller;
 	int fd = edu_open_dev("edu0", O_RDWR), result, dma_pipe, dma_err = -1;
 	char bdf[32], name[16];
@@ -343,7 +351,9 @@ static int test_unbind_with_waiters_and_mmap(void)
 	CHECK(start_waiter(&poller, 1) == 0, "poller");
 	dma_pid = start_dma_loop(&dma_pipe);
 	CHECK(dma_pid > 0, "dma loop");
-	usleep(300000);	/* let them block */
+	/* Let them block: both asleep, and the transfer loop running. */
+	CHECK(WAIT_FOR(asleep(reader.pid) && asleep(poller.pid), 5000), "waiters");
+	CHECK(WAIT_FOR(stat_of("edu0", "dma_transfers") > transfers, 5000), "transfers");
 
 	CHECK(driver_ctl("unbind", bdf) == 0, "unbind: %s", strerror(errno));
 
@@ -374,6 +384,147 @@ static int test_unbind_with_waiters_and_mmap(void)
 	CHECK(driver_ctl("bind", bdf) == 0, "bind again");
 	name_at(bdf, name, sizeof(name));
 	CHECK(!strcmp(name, "edu0"), "rebound as '%s' after munmap", name);
+	return 0;
+}
+
+struct slow_ioctl {
+	int fd;
+	struct slow_page *sp;
+	int ret;
+};
+
+static void *write_from_slow_page(void *arg)
+{
+	struct slow_ioctl *s = arg;
+	struct edu_data d = { .addr = (uintptr_t)s->sp->addr, .len = 64 };
+
+	s->ret = ioctl(s->fd, EDU_IOC_WRITE_DATA, &d) ? -errno : 0;
+	return NULL;
+}
+
+/* Unbinds in a child, so that the caller can bound the wait: its pid. */
+static pid_t unbind_async(const char *bdf)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(driver_ctl("unbind", bdf) ? 1 : 0);
+	return pid;
+}
+
+/*
+ * An ioctl whose user buffer faults slowly (userfaultfd here; FUSE alike)
+ * must not hold up unbind: user memory is copied before the driver enters
+ * the device, never while remove() would wait for it.
+ */
+static int test_unbind_during_slow_fault(void)
+{
+	int fd = edu_open_dev("edu0", O_RDWR), ret, st = -1, unbound;
+	struct slow_ioctl s = { .fd = fd };
+	struct slow_page sp;
+	char bdf[32];
+	pthread_t t;
+	pid_t pid;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(bdf_of("edu0", bdf, sizeof(bdf)) == 0, "bdf");
+	ret = slow_page_create(&sp);
+	CHECK(ret == 0, "userfaultfd: %s", strerror(-ret));
+	s.sp = &sp;
+	CHECK(pthread_create(&t, NULL, write_from_slow_page, &s) == 0, "thread");
+	ret = slow_page_wait_fault(&sp, 5000);
+	pid = ret ? -1 : unbind_async(bdf);
+	unbound = pid > 0 && WAIT_FOR(waitpid(pid, &st, WNOHANG) == pid, 5000);
+	slow_page_release(&sp, 0x5a);
+	pthread_join(t, NULL);
+	if (pid > 0 && !unbound)
+		waitpid(pid, &st, 0);
+	slow_page_destroy(&sp);
+	close(fd);
+	driver_ctl("bind", bdf);
+	CHECK(ret == 0, "the ioctl never faulted: %s", strerror(-ret));
+	CHECK(unbound, "unbind waited for a user page fault");
+	CHECK(WIFEXITED(st) && !WEXITSTATUS(st), "unbind failed");
+	CHECK(s.ret == -ENODEV, "the ioctl after unbind: %s", strerror(-s.ret));
+	CHECK(WAIT_FOR(access("/dev/edu0", F_OK) == 0, 5000), "edu0 back");
+	return 0;
+}
+
+static int pci_write(const char *path, const char *val)
+{
+	return write_text(path, val, strlen(val));
+}
+
+/*
+ * The device is removed from the bus (as a hot-unplug does) while a process
+ * has its DMA page mapped and a transfer just used it; the process goes on
+ * using the mapping, then exits. The page is the file's: freeing it needs
+ * no device (behind an IOMMU the device's translation is gone by then). A
+ * rescan brings the device back, and it works.
+ */
+static int test_remove_with_live_mapping(void)
+{
+	int fd = edu_open_dev("edu1", O_RDWR), up[2], down[2], st;
+	struct edu_dma dma = { .dir = EDU_DMA_TO_DEVICE, .len = 256 };
+	char bdf[32], path[96], c, name[16];
+	unsigned char *map;
+	pid_t pid;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(bdf_of("edu1", bdf, sizeof(bdf)) == 0, "bdf");
+	CHECK(pipe(up) == 0 && pipe(down) == 0, "pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		unsigned char *m = mmap(NULL, EDU_MMAP_SIZE, PROT_READ | PROT_WRITE,
+					MAP_SHARED, fd, 0);
+		int i;
+
+		if (m == MAP_FAILED)
+			_exit(2);
+		memset(m, 0x3c, EDU_MMAP_SIZE);
+		if (ioctl(fd, EDU_IOC_DMA, &dma) || write(up[1], "m", 1) != 1)
+			_exit(3);
+		/* Wait for the removal, then keep touching the page. */
+		if (read(down[0], &c, 1) != 1)
+			_exit(4);
+		for (i = 0; i < EDU_MMAP_SIZE; i++)
+			if (m[i] != 0x3c)
+				_exit(5);
+		memset(m, 0x77, EDU_MMAP_SIZE);
+		_exit(m[100] == 0x77 ? 0 : 6);
+	}
+	close(fd);
+	close(up[1]);
+	close(down[0]);
+	CHECK(read(up[0], &c, 1) == 1, "child never mapped");
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
+	CHECK(pci_write(path, "1") == 0, "remove %s", bdf);
+	CHECK(write(down[1], "r", 1) == 1, "tell child");
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st),
+	      "child: %#x", st);
+	close(up[0]);
+	close(down[1]);
+
+	CHECK(pci_write("/sys/bus/pci/rescan", "1") == 0, "rescan");
+	CHECK(WAIT_FOR(access("/dev/edu1", F_OK) == 0, 10000), "edu1 not back");
+	name_at(bdf, name, sizeof(name));
+	CHECK(!strcmp(name, "edu1"), "came back as '%s'", name);
+	fd = edu_open_dev("edu1", O_RDWR);
+	CHECK(fd >= 0, "reopen");
+	map = mmap(NULL, EDU_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED, "mmap");
+	memset(map, 0x42, 64);
+	dma.len = 64;
+	CHECK(ioctl(fd, EDU_IOC_DMA, &dma) == 0, "DMA after rescan: %s", strerror(errno));
+	memset(map, 0, 64);
+	dma.dir = EDU_DMA_FROM_DEVICE;
+	CHECK(ioctl(fd, EDU_IOC_DMA, &dma) == 0, "DMA back: %s", strerror(errno));
+	CHECK(map[0] == 0x42 && map[63] == 0x42, "read back %#x", map[0]);
+	munmap(map, EDU_MMAP_SIZE);
+	close(fd);
 	return 0;
 }
 
@@ -422,5 +573,7 @@ const struct test_case lifetime_tests[] = {
 	TEST(fork_exec_with_mmap),
 	TEST(unbind_with_waiters_and_mmap),
 	TEST(files_follow_binding),
+	TEST(unbind_during_slow_fault),
+	TEST(remove_with_live_mapping),
 	TEST_END
 };

@@ -5,6 +5,7 @@
  * multicast to the group "events".
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ static int test_nl_stats_reset(void)
 	return 0;
 }
 
-/* State-changing commands need CAP_NET_ADMIN; reading does not. */
+/* State-changing commands need CAP_SYS_ADMIN; reading does not. */
 static int test_nl_admin_perm(void)
 {
 	int st;
@@ -84,6 +85,11 @@ static int test_nl_admin_perm(void)
 		}
 		if (run_cmd("eductl nl reset edu0", out, sizeof(out)) != 1)
 			_exit(4);
+		if (run_cmd("eductl nl factorial edu0 5", out, sizeof(out)) != 1 ||
+		    !strstr(out, "needs CAP_SYS_ADMIN")) {
+			diag("unprivileged factorial: %s", out);
+			_exit(6);
+		}
 		_exit(run_cmd("eductl nl device edu0", out, sizeof(out)) == 0 ? 0 : 5);
 	}
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "child");
@@ -151,6 +157,103 @@ static int test_nl_malformed(void)
 	return 0;
 }
 
+struct stats_reply {
+	int device;		/* top-level EDU_A_DEVICE, or -1 */
+	int nested_ok;		/* every EDU_A_STAT_* in the nest is a u64 */
+	unsigned long long irqs;
+};
+
+static void on_stats(struct nlattr **tb, void *arg)
+{
+	struct nlattr *st[EDU_A_STAT_MAX + 1];
+	struct stats_reply *r = arg;
+	int i;
+
+	r->device = tb[EDU_A_DEVICE] ? (int)nla_get_u32(tb[EDU_A_DEVICE]) : -1;
+	if (!tb[EDU_A_STATS] ||
+	    nla_parse_nested(st, EDU_A_STAT_MAX, tb[EDU_A_STATS], NULL))
+		return;
+	r->nested_ok = 1;
+	for (i = EDU_A_STAT_IRQS; i <= EDU_A_STAT_IRQS_DROPPED; i++)
+		if (!st[i] || nla_len(st[i]) != sizeof(__u64))
+			r->nested_ok = 0;
+	if (r->nested_ok)
+		r->irqs = nla_get_u64(st[EDU_A_STAT_IRQS]);
+}
+
+/*
+ * The stats nest holds its own attribute space only: the device number is
+ * beside it, not in it, where it would collide with EDU_A_STAT_IRQS.
+ */
+static int test_nl_stats_layout(void)
+{
+	struct stats_reply r = { .device = -1 };
+	struct edu_genl g;
+	struct nl_msg *msg;
+	char val[32];
+	int ret;
+
+	CHECK(edu_genl_open(&g) == 0, "family");
+	msg = edu_genl_msg(&g, EDU_CMD_GET_STATS, 0);
+	CHECK(msg && nla_put_u32(msg, EDU_A_DEVICE, 1) == 0, "message");
+	ret = edu_genl_request(&g, msg, on_stats, &r);
+	nlmsg_free(msg);
+	edu_genl_close(&g);
+	CHECK(ret == 0, "request: %d", ret);
+	CHECK(r.device == 1, "device attribute %d", r.device);
+	CHECK(r.nested_ok, "a stat in the nest is missing or not a u64");
+	CHECK(read_text("/sys/class/edu/edu1/stats/irqs", val, sizeof(val)) == 0 &&
+	      r.irqs <= strtoull(val, NULL, 10), "irqs %llu, sysfs %s", r.irqs, val);
+	return 0;
+}
+
+static void *resolve_family(void *arg)
+{
+	long long *ms = arg, t0 = now_ms();
+	struct edu_genl g;
+
+	/* A request of the netlink controller, another family. */
+	if (edu_genl_open(&g) == 0)
+		edu_genl_close(&g);
+	*ms = now_ms() - t0;
+	return NULL;
+}
+
+/*
+ * A factorial that waits for the device (its interrupt dropped, so the
+ * driver waits out irq_timeout_ms) must not hold up other generic netlink
+ * families: the family runs its operations in parallel, without genl_mutex.
+ */
+static int test_nl_parallel(void)
+{
+	long long ms = -1;
+	char val[16];
+	pthread_t t;
+	pid_t pid;
+	int st;
+
+	CHECK(write_text("/proc/sys/dev/edu/irq_timeout_ms", "3000", 4) == 0, "sysctl");
+	CHECK(write_text("/sys/kernel/debug/edu/edu0/drop_irqs", "1", 1) == 0, "fault");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char out[256];
+
+		_exit(run_cmd("eductl nl factorial edu0 5", out, sizeof(out)) == 0 &&
+		      !strcmp(out, "120\n") ? 0 : 1);
+	}
+	/* The interrupt was dropped: the factorial is waiting now. */
+	CHECK(WAIT_FOR(!read_text("/sys/kernel/debug/edu/edu0/drop_irqs", val,
+				  sizeof(val)) && !strcmp(val, "0\n"), 5000),
+	      "factorial never started");
+	CHECK(pthread_create(&t, NULL, resolve_family, &ms) == 0, "thread");
+	pthread_join(t, NULL);
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st),
+	      "factorial: %#x", st);
+	CHECK(ms >= 0 && ms < 1000, "another family's request took %lld ms", ms);
+	return 0;
+}
+
 /* Every event reaches the multicast group, in sequence. */
 static int test_nl_monitor(void)
 {
@@ -189,6 +292,8 @@ const struct test_case netlink_tests[] = {
 	TEST(nl_devices),
 	TEST(nl_factorial),
 	TEST(nl_stats_reset),
+	TEST(nl_stats_layout),
+	TEST(nl_parallel),
 	TEST(nl_admin_perm),
 	TEST(nl_malformed),
 	TEST(nl_monitor),

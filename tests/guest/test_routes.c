@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -114,7 +117,7 @@ static int test_route_udp(void)
 
 	CHECK(make_route("u1", "udp", "127.0.0.1:5601", "0") == 0, "route");
 	pid = start_listener("--udp 5601 -n 3 --timeout 15", "/tmp/udp.out");
-	usleep(300000);
+	CHECK(WAIT_FOR(port_bound(5601, 0), 5000), "collector not bound");
 	raise_until_exit(pid, 0x10000000, &st);
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		remove_route("u1");
@@ -125,7 +128,7 @@ static int test_route_udp(void)
 
 	/* A restarted collector receives what is sent after it is back. */
 	pid = start_listener("--udp 5601 -n 2 --timeout 15", "/tmp/udp2.out");
-	usleep(300000);
+	CHECK(WAIT_FOR(port_bound(5601, 0), 5000), "second collector not bound");
 	raise_until_exit(pid, 0x10000000, &st);
 	remove_route("u1");
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "second collector %#x", st);
@@ -158,104 +161,409 @@ static int test_route_bad_values(void)
 	return 0;
 }
 
-/* A TCP route reconnects to a restarted collector and delivers what it kept. */
+static int get_text(const char *route, const char *attr, char *val, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), ROUTES "%s/%s", route, attr);
+	if (read_text(path, val, len))
+		return -1;
+	val[strcspn(val, "\n")] = '\0';
+	return 0;
+}
+
+static int state_is(const char *route, const char *want)
+{
+	char val[32];
+
+	return !get_text(route, "state", val, sizeof(val)) && !strcmp(val, want);
+}
+
+/* Raises bits on fd once, then waits until the route has taken it. */
+static int raise_taken(int fd, const char *route, unsigned int bits)
+{
+	long long before = get_num(route, "queued") + get_num(route, "dropped") +
+			   get_num(route, "sent");
+
+	if (raise_irq(fd, bits))
+		return -1;
+	return WAIT_FOR(get_num(route, "queued") + get_num(route, "dropped") +
+			get_num(route, "sent") > before, 5000) ? 0 : -1;
+}
+
+static int count_lines(const char *file)
+{
+	char buf[4096], *p;
+	int n = 0;
+
+	if (read_text(file, buf, sizeof(buf)))
+		return 0;
+	for (p = buf; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+/* Waits until file has want lines (the collector printed them). */
+static int wait_lines(const char *file, int want)
+{
+	return WAIT_FOR(count_lines(file) >= want, 10000);
+}
+
+/*
+ * A TCP route across collector restarts, each step waiting for the event it
+ * needs (the collector's port, a line received, the route seeing its peer
+ * gone, a record queued), so nothing depends on timing:
+ *  - a collector receives two events and exits;
+ *  - with nobody listening, three events wait in the route;
+ *  - a new collector receives exactly those three;
+ *  - with nobody listening again, 80 events: the route keeps 64 and counts
+ *    exactly 16 dropped, sending nothing.
+ */
 static int test_route_tcp_restart(void)
 {
-	int fd = edu_open_dev("edu0", O_RDWR), st, i;
-	long long dropped, after;
+	int fd = edu_open_dev("edu0", O_RDWR), st, i, ok;
+	long long dropped, sent;
 	pid_t pid;
 
 	CHECK(fd >= 0, "open");
 	CHECK(make_route("t1", "tcp", "127.0.0.1:5602", "0") == 0, "route");
-	pid = start_listener("--tcp 5602 -n 2 --timeout 15", "/tmp/tcp1.out");
-	usleep(300000);
-	raise_until_exit(pid, 0x20000000, &st);
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
+
+	pid = start_listener("--tcp 5602 -n 2 --timeout 20", "/tmp/tcp1.out");
+	ok = WAIT_FOR(port_bound(5602, 1), 5000);
+	for (i = 0; ok && i < 2; i++)
+		ok = raise_irq(fd, 0x20000000) == 0 && wait_lines("/tmp/tcp1.out", i + 1);
+	ok = ok && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
+	if (!ok)
 		remove_route("t1");
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "first collector %#x", st);
+	CHECK(ok, "first collector: last_error %lld, state ok %d",
+	      get_num("t1", "last_error"), state_is("t1", "connected"));
 	CHECK(check_lines("/tmp/tcp1.out", 0x20000000, 2) == 0, "first collector");
 
-	/* No collector: three events wait in the route. */
-	usleep(200000);
-	for (i = 0; i < 3; i++) {
-		raise_irq(fd, 0x40000000);
-		usleep(100000);
-	}
-	pid = start_listener("--tcp 5602 -n 3 --timeout 15", "/tmp/tcp2.out");
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
+	ok = WAIT_FOR(!state_is("t1", "connected"), 5000);
+	sent = get_num("t1", "sent");
+	for (i = 0; ok && i < 3; i++)
+		ok = raise_taken(fd, "t1", 0x40000000) == 0;
+	ok = ok && get_num("t1", "queued") == 3 && get_num("t1", "sent") == sent;
+	if (!ok)
 		remove_route("t1");
-	CHECK(WIFEXITED(st) && !WEXITSTATUS(st), "second collector %#x, last_error %lld",
-	      st, get_num("t1", "last_error"));
+	CHECK(ok, "3 records kept: queued %lld, sent %lld -> %lld, last_error %lld",
+	      get_num("t1", "queued"), sent, get_num("t1", "sent"),
+	      get_num("t1", "last_error"));
+
+	pid = start_listener("--tcp 5602 -n 3 --timeout 20", "/tmp/tcp2.out");
+	ok = waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
+	if (!ok)
+		remove_route("t1");
+	CHECK(ok, "second collector %#x, last_error %lld", st, get_num("t1", "last_error"));
 	CHECK(check_lines("/tmp/tcp2.out", 0x40000000, 3) == 0, "kept events");
 
-	/*
-	 * Nobody listening again: what the route cannot keep is dropped and
-	 * counted. Paced, so that the device's own ring is not what drops.
-	 */
+	ok = WAIT_FOR(!state_is("t1", "connected"), 5000);
 	dropped = get_num("t1", "dropped");
-	for (i = 0; i < 80; i++) {
-		raise_irq(fd, 0x1000);
-		usleep(10000);
-	}
-	usleep(300000);
-	after = get_num("t1", "dropped");
+	sent = get_num("t1", "sent");
+	for (i = 0; ok && i < 80; i++)
+		ok = raise_taken(fd, "t1", 0x1000) == 0;
+	CHECK(ok, "event %d not taken", i);
+	CHECK(get_num("t1", "queued") == 64, "queued %lld", get_num("t1", "queued"));
+	CHECK(get_num("t1", "dropped") == dropped + 16, "dropped %lld -> %lld", dropped,
+	      get_num("t1", "dropped"));
+	CHECK(get_num("t1", "sent") == sent, "sent %lld -> %lld", sent, get_num("t1", "sent"));
 	close(fd);
 	remove_route("t1");
-	CHECK(after >= dropped + 16, "dropped %lld -> %lld", dropped, after);
 	return 0;
+}
+
+/*
+ * A collector that never accepts (its queue full, as uid 65534): the
+ * route's connection attempts must not hold up the device. Unbinding the
+ * device and reading the route's counters stay prompt.
+ */
+static int test_route_tcp_never_accepts(void)
+{
+	long long t0, unbind_ms, read_ms;
+	char bdf[32], c;
+	int fd, p[2], st;
+	pid_t pid;
+
+	CHECK(bdf_of("edu0", bdf, sizeof(bdf)) == 0, "bdf");
+	CHECK(pipe(p) == 0, "pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_port = htons(5604),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		int l, i;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(1);
+		l = socket(AF_INET, SOCK_STREAM, 0);
+		if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 0))
+			_exit(1);
+		/* Fill the accept queue itself; then never accept. */
+		for (i = 0; i < 4; i++) {
+			int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+			connect(s, (struct sockaddr *)&a, sizeof(a));
+		}
+		if (write(p[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	CHECK(read(p[0], &c, 1) == 1, "listener");
+	close(p[0]);
+	CHECK(make_route("t2", "tcp", "127.0.0.1:5604", "0") == 0, "route");
+	fd = edu_open_dev("edu0", O_RDWR);
+	CHECK(fd >= 0, "open");
+	CHECK(raise_irq(fd, 0x2000) == 0 && raise_irq(fd, 0x4000) == 0, "raise");
+	close(fd);
+	CHECK(WAIT_FOR(state_is("t2", "connecting") || get_num("t2", "last_error"), 5000),
+	      "the route never tried");
+
+	t0 = now_ms();
+	CHECK(get_num("t2", "sent") >= 0, "sent");
+	read_ms = now_ms() - t0;
+	t0 = now_ms();
+	st = driver_ctl("unbind", bdf);
+	unbind_ms = now_ms() - t0;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	remove_route("t2");
+	driver_ctl("bind", bdf);
+	CHECK(st == 0, "unbind: %s", strerror(-st));
+	CHECK(read_ms < 1000, "reading sent took %lld ms", read_ms);
+	CHECK(unbind_ms < 3000, "unbind took %lld ms", unbind_ms);
+	CHECK(WAIT_FOR(access("/dev/edu0", F_OK) == 0, 5000), "edu0 back");
+	return 0;
+}
+
+/* The helper's log: written by edu-upcall under /run, never /tmp. */
+#define UPCALL_LOG "/run/edu-upcall.log"
+
+static int install_script(const char *path, const char *text)
+{
+	int ret = write_file(path, text, strlen(text));
+
+	return ret ? ret : chmod(path, 0755) ? -errno : 0;
 }
 
 static int test_route_upcall(void)
 {
 	char buf[4096];
-	int fd = edu_open_dev("edu1", O_RDWR), i, found = 0;
+	int fd = edu_open_dev("edu1", O_RDWR), found;
 
 	CHECK(fd >= 0, "open");
-	unlink("/tmp/edu-upcall.log");
+	unlink(UPCALL_LOG);
 	mkdir("/etc/edu-upcall.d", 0755);
-	CHECK(write_file("/etc/edu-upcall.d/run",
-			 "#!/bin/sh\necho \"$@\" >/tmp/edu-upcall.cmd\nexit 3\n", 49) == 0,
+	CHECK(install_script("/etc/edu-upcall.d/run",
+			     "#!/bin/sh\necho \"$@\" >/tmp/edu-upcall.cmd\nexit 3\n") == 0,
 	      "user command");
-	chmod("/etc/edu-upcall.d/run", 0755);
 	CHECK(make_route("up1", "upcall", NULL, "1") == 0, "route");
 	CHECK(raise_irq(fd, 0x4000) == 0, "raise");
-	for (i = 0; i < 50 && !found; i++) {
-		usleep(100000);
-		found = !read_text("/tmp/edu-upcall.log", buf, sizeof(buf)) &&
-			strstr(buf, "status=0x00004000");
-	}
+	/* The helper has finished once its route counts it as sent. */
+	found = WAIT_FOR(get_num("up1", "sent") == 1, 5000);
 	remove_route("up1");
 	unlink("/etc/edu-upcall.d/run");
 	close(fd);
-	CHECK(found, "helper never ran");
-	CHECK(!strncmp(buf, "event device=1 type=1 status=0x00004000 seq=", 44), "argv: %s",
+	CHECK(found, "helper never finished");
+	CHECK(!read_text(UPCALL_LOG, buf, sizeof(buf)) &&
+	      !strncmp(buf, "event device=1 type=1 status=0x00004000 seq=", 44), "argv: %s",
 	      buf);
-	CHECK(read_text("/tmp/edu-upcall.cmd", buf, sizeof(buf)) == 0 &&
+	CHECK(!read_text("/tmp/edu-upcall.cmd", buf, sizeof(buf)) &&
 	      strstr(buf, "status=0x00004000"), "user command: %s", buf);
 	return 0;
 }
 
-/* The helper's exit status is recorded (3 from the user command above). */
+/* The helper's exit status is recorded (3 from the user command). */
 static int test_route_upcall_status(void)
 {
-	int fd = edu_open_dev("edu1", O_RDWR), i;
-	long long status = -1;
+	int fd = edu_open_dev("edu1", O_RDWR), ok;
 
 	CHECK(fd >= 0, "open");
 	mkdir("/etc/edu-upcall.d", 0755);
-	CHECK(write_file("/etc/edu-upcall.d/run", "#!/bin/sh\nexit 3\n", 17) == 0, "cmd");
-	chmod("/etc/edu-upcall.d/run", 0755);
+	CHECK(install_script("/etc/edu-upcall.d/run", "#!/bin/sh\nexit 3\n") == 0, "cmd");
 	CHECK(make_route("up2", "upcall", NULL, "1") == 0, "route");
 	CHECK(raise_irq(fd, 0x8000) == 0, "raise");
-	for (i = 0; i < 50 && status <= 0; i++) {
-		usleep(100000);
-		status = get_num("up2", "last_status");
-	}
+	ok = WAIT_FOR(get_num("up2", "last_status") == 3 << 8, 5000);
 	remove_route("up2");
 	unlink("/etc/edu-upcall.d/run");
 	close(fd);
-	CHECK(status == 3 << 8, "last_status %lld", status);
+	CHECK(ok, "last_status %lld", get_num("up2", "last_status"));
+	return 0;
+}
+
+#define HELPER_SYSCTL "/proc/sys/dev/edu/upcall_helper"
+
+/* Points the upcall routes at a script of the test's own. */
+static int use_helper(const char *path, const char *text)
+{
+	CHECK(install_script(path, text) == 0, "install %s", path);
+	CHECK(write_text(HELPER_SYSCTL, path, strlen(path)) == 0, "sysctl");
+	return 0;
+}
+
+/*
+ * No lock is held while a helper runs: a helper may read its own route's
+ * counters (it used to wait forever for the route's lock), and disabling a
+ * route whose helper hangs returns at once, the helper killed.
+ */
+static int test_route_upcall_unlocked(void)
+{
+	int fd = edu_open_dev("edu1", O_RDWR), ok;
+	long long t0, ms, dropped;
+	char buf[64];
+
+	CHECK(fd >= 0, "open");
+	unlink("/run/edu-sent.txt");
+	CHECK(use_helper("/etc/edu-reads-route",
+			 "#!/bin/sh\ncat " ROUTES "up3/sent >/run/edu-sent.txt\n") == 0,
+	      "helper");
+	CHECK(make_route("up3", "upcall", NULL, "1") == 0, "route");
+	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
+	ok = WAIT_FOR(get_num("up3", "sent") == 1, 10000);
+	remove_route("up3");
+	CHECK(ok, "helper reading its route never finished: state %s",
+	      state_is("up3", "running") ? "running" : "?");
+	CHECK(!read_text("/run/edu-sent.txt", buf, sizeof(buf)) && !strcmp(buf, "0\n"),
+	      "helper read '%s'", buf);
+
+	CHECK(use_helper("/etc/edu-hangs", "#!/bin/sh\nexec sleep 60\n") == 0, "helper");
+	CHECK(make_route("up4", "upcall", NULL, "1") == 0, "route");
+	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
+	ok = WAIT_FOR(state_is("up4", "running"), 5000);
+	/* A second event waits behind the running helper. */
+	ok = ok && raise_irq(fd, 0x20000) == 0 &&
+	     WAIT_FOR(get_num("up4", "queued") == 1, 5000);
+	t0 = now_ms();
+	CHECK(get_num("up4", "sent") == 0, "sent while the helper runs");
+	ms = now_ms() - t0;
+	if (!ok || ms > 1000)
+		remove_route("up4");
+	CHECK(ok, "helper never started");
+	CHECK(ms < 1000, "reading sent took %lld ms", ms);
+	t0 = now_ms();
+	ok = set("up4", "enable", "0") == 0;
+	ms = now_ms() - t0;
+	/* The killed helper's record counts once its work has seen it end. */
+	WAIT_FOR((dropped = get_num("up4", "dropped")) == 2, 5000);
+	remove_route("up4");
+	close(fd);
+	CHECK(ok, "disable");
+	CHECK(dropped == 2, "dropped %lld", dropped);
+	CHECK(ms < 2000, "disable took %lld ms", ms);
+	return 0;
+}
+
+/* A helper that overruns dev.edu.upcall_timeout_ms is killed: ETIME. */
+static int test_route_upcall_timeout(void)
+{
+	int fd = edu_open_dev("edu1", O_RDWR), ok;
+
+	CHECK(fd >= 0, "open");
+	CHECK(write_text("/proc/sys/dev/edu/upcall_timeout_ms", "300", 3) == 0, "sysctl");
+	CHECK(use_helper("/etc/edu-hangs", "#!/bin/sh\nexec sleep 60\n") == 0, "helper");
+	CHECK(make_route("up5", "upcall", NULL, "1") == 0, "route");
+	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
+	ok = WAIT_FOR(get_num("up5", "last_error") == ETIME, 5000) &&
+	     WAIT_FOR(state_is("up5", "ready"), 2000);
+	remove_route("up5");
+	close(fd);
+	CHECK(ok, "last_error %lld", get_num("up5", "last_error"));
+	return 0;
+}
+
+static int plant_fifo(void *path)
+{
+	return mkfifo(path, 0666) ? -1 : 0;
+}
+
+/*
+ * edu-upcall writes no predictable path in a world-writable directory: a
+ * FIFO that uid 65534 plants at the old /tmp path changes nothing, and
+ * one at its log path (root only) makes it fail at once, not block.
+ */
+static int test_route_upcall_fifo(void)
+{
+	int fd = edu_open_dev("edu1", O_RDWR), ok;
+
+	CHECK(fd >= 0, "open");
+	unlink("/tmp/edu-upcall.log");
+	unlink(UPCALL_LOG);
+	CHECK(as_nobody(plant_fifo, "/tmp/edu-upcall.log") == 0, "planted");
+	CHECK(as_nobody(plant_fifo, UPCALL_LOG) != 0, "uid 65534 wrote /run");
+	CHECK(make_route("up6", "upcall", NULL, "1") == 0, "route");
+	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
+	ok = WAIT_FOR(get_num("up6", "sent") == 1, 5000) &&
+	     get_num("up6", "last_status") == 0;
+	CHECK(ok || (remove_route("up6"), 0), "helper: sent %lld, status %lld",
+	      get_num("up6", "sent"), get_num("up6", "last_status"));
+
+	CHECK(unlink(UPCALL_LOG) == 0 && mkfifo(UPCALL_LOG, 0600) == 0, "root's FIFO");
+	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
+	ok = WAIT_FOR(get_num("up6", "sent") == 2, 5000) &&
+	     get_num("up6", "last_status") == 1 << 8;
+	remove_route("up6");
+	unlink(UPCALL_LOG);
+	unlink("/tmp/edu-upcall.log");
+	close(fd);
+	CHECK(ok, "helper on a FIFO: sent %lld, status %lld", get_num("up6", "sent"),
+	      get_num("up6", "last_status"));
+	return 0;
+}
+
+/*
+ * A helper may disable its own route: disabling waits for nothing, so the
+ * helper is not left waiting for itself.
+ */
+static int test_route_helper_disables_route(void)
+{
+	int fd = edu_open_dev("edu1", O_RDWR), ok;
+	char val[16];
+
+	CHECK(fd >= 0, "open");
+	CHECK(use_helper("/etc/edu-disables",
+			 "#!/bin/sh\necho 0 > " ROUTES "up7/enable\n") == 0, "helper");
+	CHECK(make_route("up7", "upcall", NULL, "1") == 0, "route");
+	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
+	ok = WAIT_FOR(!get_text("up7", "enable", val, sizeof(val)) && !strcmp(val, "0"),
+		      5000);
+	close(fd);
+	CHECK(ok, "the route is still enabled");
+	CHECK(rmdir(ROUTES "up7") == 0, "rmdir: %s", strerror(errno));
+	return 0;
+}
+
+/* Enable and disable at once, from two processes, while events flow. */
+static int test_route_enable_race(void)
+{
+	int fd = edu_open_dev("edu0", O_RDWR), st, i, bad = 0;
+	pid_t pid[2];
+
+	CHECK(fd >= 0, "open");
+	CHECK(make_route("r1", "udp", "127.0.0.1:5605", "0") == 0, "route");
+	fflush(stdout);
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			int n;
+
+			for (n = 0; n < 300; n++)
+				set("r1", "enable", i ? "1" : "0");
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 200; i++)
+		raise_irq(fd, 0x400);
+	for (i = 0; i < 2; i++)
+		bad |= waitpid(pid[i], &st, 0) != pid[i] || !WIFEXITED(st);
+	CHECK(!bad, "togglers");
+	/* Whatever won, the route is consistent: it can be enabled and used. */
+	CHECK(set("r1", "enable", "1") == 0, "enable");
+	CHECK(raise_taken(fd, "r1", 0x400) == 0, "event after the race");
+	CHECK(state_is("r1", "ready"), "state");
+	close(fd);
+	remove_route("r1");
 	return 0;
 }
 
@@ -275,7 +583,8 @@ static int test_route_rmdir_streaming(void)
 			raise_irq(fd, 0x2000);
 		_exit(0);
 	}
-	usleep(50000);
+	/* Once events flow through the route, it goes. */
+	WAIT_FOR(get_num("s1", "sent") + get_num("s1", "dropped") > 0, 5000);
 	CHECK(rmdir(ROUTES "s1") == 0, "rmdir: %s", strerror(errno));
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "streamer");
 	CHECK(access(ROUTES "s1", F_OK) != 0, "route still there");
@@ -287,8 +596,14 @@ const struct test_case route_tests[] = {
 	TEST(route_udp),
 	TEST(route_bad_values),
 	TEST(route_tcp_restart),
+	TEST(route_tcp_never_accepts),
 	TEST(route_upcall),
 	TEST(route_upcall_status),
+	TEST(route_upcall_unlocked),
+	TEST(route_upcall_timeout),
+	TEST(route_upcall_fifo),
+	TEST(route_helper_disables_route),
+	TEST(route_enable_race),
 	TEST(route_rmdir_streaming),
 	TEST_END
 };

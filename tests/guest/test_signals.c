@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Signals as an event channel: SIGIO through fasync (with F_SETSIG, so
- * si_fd and si_band arrive), the registration ioctl (the chosen signal with
- * the event's sequence number in si_value), and signals interrupting a
- * blocked read. Run in each interrupt mode.
+ * si_fd and si_band arrive), the registration ioctl (the chosen signal to
+ * the process, SI_KERNEL, the event read after it), and signals
+ * interrupting a blocked read. Run in each interrupt mode.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,9 +85,7 @@ static int test_registered_signal(void)
 		CHECK(raise_irq(fd, 0x40000) == 0, "raise");
 		CHECK(wait_signal(sig, &si, 2000) == 0, "no signal %d", i);
 		CHECK(next_event(fd, 2000, &ev) == 0, "no event %d", i);
-		CHECK((uintptr_t)si.si_value.sival_ptr == ev.seq,
-		      "si_value %p, event seq %llu", si.si_value.sival_ptr,
-		      (unsigned long long)ev.seq);
+		CHECK(ev.irq_status == 0x40000, "status %#x", ev.irq_status);
 		CHECK(si.si_code == SI_KERNEL, "si_code %d", si.si_code);
 	}
 	reg.signo = 0;
@@ -104,6 +103,43 @@ static int test_registered_signal(void)
 	CHECK(ioctl(fd, EDU_IOC_SET_SIGNAL, &reg) == -1 && errno == EINVAL, "reserved");
 	close(fd);
 	block(sig, 0);
+	return 0;
+}
+
+struct sig_waiter {
+	int sig;
+	int got;
+};
+
+static void *wait_in_thread(void *arg)
+{
+	struct sig_waiter *w = arg;
+	siginfo_t si;
+
+	w->got = wait_signal(w->sig, &si, 5000) == 0;
+	return NULL;
+}
+
+/*
+ * The registered signal goes to the process, not to one thread: with every
+ * thread blocking it, a second thread waiting for it receives it (a signal
+ * sent to the main thread alone would stay pending there).
+ */
+static int test_registered_signal_process(void)
+{
+	int sig = SIGRTMIN + 4, fd = edu_open_dev("edu1", O_RDWR);
+	struct edu_signal reg = { .signo = sig };
+	struct sig_waiter w = { .sig = sig };
+	pthread_t t;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	block(sig, 1);
+	CHECK(ioctl(fd, EDU_IOC_SET_SIGNAL, &reg) == 0, "register: %s", strerror(errno));
+	CHECK(pthread_create(&t, NULL, wait_in_thread, &w) == 0, "thread");
+	CHECK(raise_irq(fd, 0x80000) == 0, "raise");
+	pthread_join(t, NULL);
+	close(fd);
+	CHECK(w.got, "the other thread never got the signal");
 	return 0;
 }
 
@@ -138,6 +174,7 @@ static int test_read_interrupted(void)
 const struct test_case signal_tests[] = {
 	TEST(fasync_sigio),
 	TEST(registered_signal),
+	TEST(registered_signal_process),
 	TEST(read_interrupted),
 	TEST_END
 };

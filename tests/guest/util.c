@@ -10,10 +10,14 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/userfaultfd.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <grp.h>
 
 #include <linux/edu.h>
 
@@ -271,4 +275,135 @@ int raise_irq(int fd, unsigned int bits)
 	__u32 b = bits;
 
 	return ioctl(fd, EDU_IOC_RAISE_IRQ, &b) ? -errno : 0;
+}
+
+int driver_ctl(const char *op, const char *bdf)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/edu/%s", op);
+	return write_text(path, bdf, strlen(bdf));
+}
+
+long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * /proc/net/{tcp,udp}: "sl local_address rem_address st ...", the local
+ * address as hex "0100007F:15E1"; a TCP listener has state 0A.
+ */
+int port_bound(int port, int tcp)
+{
+	char line[256], local[32], want[16];
+	unsigned int st;
+	int found = 0;
+	FILE *f;
+
+	f = fopen(tcp ? "/proc/net/tcp" : "/proc/net/udp", "r");
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), ":%04X", port);
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *colon;
+
+		if (sscanf(line, " %*s %31s %*s %x", local, &st) != 2)
+			continue;
+		colon = strchr(local, ':');
+		found = colon && !strcmp(colon, want) && (!tcp || st == 0x0a);
+	}
+	fclose(f);
+	return found;
+}
+
+int as_nobody(int (*fn)(void *), void *arg)
+{
+	int st;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(100);
+		_exit(fn(arg) ? 1 : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st) ? -1 : 0;
+}
+
+int slow_page_create(struct slow_page *sp)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	long page = sysconf(_SC_PAGESIZE);
+
+	sp->uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (sp->uffd < 0)
+		return -errno;
+	sp->addr = mmap(NULL, page, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sp->addr == MAP_FAILED) {
+		close(sp->uffd);
+		return -ENOMEM;
+	}
+	reg.range.start = (uintptr_t)sp->addr;
+	reg.range.len = page;
+	if (ioctl(sp->uffd, UFFDIO_API, &api) || ioctl(sp->uffd, UFFDIO_REGISTER, &reg)) {
+		int ret = -errno;
+
+		slow_page_destroy(sp);
+		return ret;
+	}
+	return 0;
+}
+
+int slow_page_wait_fault(struct slow_page *sp, int ms)
+{
+	struct pollfd p = { .fd = sp->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&p, 1, ms) != 1)
+		return -ETIMEDOUT;
+	if (read(sp->uffd, &msg, sizeof(msg)) != sizeof(msg))
+		return -EIO;
+	return msg.event == UFFD_EVENT_PAGEFAULT ? 0 : -EIO;
+}
+
+int slow_page_release(struct slow_page *sp, int byte)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *src = malloc(page);
+	struct uffdio_copy copy = {
+		.dst = (uintptr_t)sp->addr, .src = (uintptr_t)src, .len = page,
+	};
+	int ret;
+
+	if (!src)
+		return -ENOMEM;
+	memset(src, byte, page);
+	ret = ioctl(sp->uffd, UFFDIO_COPY, &copy) ? -errno : 0;
+	free(src);
+	return ret;
+}
+
+void slow_page_destroy(struct slow_page *sp)
+{
+	munmap(sp->addr, sysconf(_SC_PAGESIZE));
+	close(sp->uffd);
+}
+
+long long stat_of(const char *name, const char *counter)
+{
+	char path[128], val[32];
+
+	snprintf(path, sizeof(path), "/sys/class/edu/%s/stats/%s", name, counter);
+	return read_text(path, val, sizeof(val)) ? -1 : atoll(val);
 }

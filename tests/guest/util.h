@@ -32,8 +32,49 @@ int module_load(const char *params);
 
 /* The PCI address behind eduN ("" if none). */
 int bdf_of(const char *name, char *bdf, size_t len);
+/* Writes bdf to /sys/bus/pci/drivers/edu/OP (bind, unbind): 0 or -errno. */
+int driver_ctl(const char *op, const char *bdf);
 
+/* A counter of /sys/class/edu/NAME/stats/, or -1. */
+long long stat_of(const char *name, const char *counter);
 
+/* Milliseconds of CLOCK_MONOTONIC. */
+long long now_ms(void);
+
+/*
+ * Polls cond every 10 ms until it holds, for at most ms milliseconds: a
+ * wait on the event itself, never a guess of how long it takes. True if it
+ * held.
+ */
+#define WAIT_FOR(cond, ms)						\
+	({								\
+		long long __end = now_ms() + (ms);			\
+		int __ok;						\
+		while (!(__ok = !!(cond)) && now_ms() < __end)		\
+			usleep(10000);					\
+		__ok;							\
+	})
+
+/* A socket of this machine listens (TCP) or is bound (UDP) on 127.0.0.1:port. */
+int port_bound(int port, int tcp);
+
+/*
+ * A page of memory whose first touch blocks until the test releases it
+ * (userfaultfd): a user buffer that faults as slowly as the test wants.
+ */
+struct slow_page {
+	int uffd;
+	void *addr;
+};
+int slow_page_create(struct slow_page *sp);
+/* Waits up to ms for a thread to block on the page: 0 or -ETIMEDOUT. */
+int slow_page_wait_fault(struct slow_page *sp, int ms);
+/* Lets the blocked touch go on, the page filled with byte. */
+int slow_page_release(struct slow_page *sp, int byte);
+void slow_page_destroy(struct slow_page *sp);
+
+/* Runs fn in a child process as uid/gid 65534: its return value, or -1. */
+int as_nobody(int (*fn)(void *), void *arg);
 
 /* The char device (util.c). */
 struct edu_event;

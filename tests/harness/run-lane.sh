@@ -33,7 +33,7 @@ report() {	# report OK|FAIL NAME [DETAIL...]
 
 start=$(date +%s)
 "$top/qemu/run.sh" --headless "$out" --timeout "$timeout" \
-	--append "EDU_MODE=test EDU_COUNT=$count" "$kernel" "$initrd" \
+	--append "EDU_MODE=test EDU_COUNT=$count${EDU_TESTS:+ EDU_TESTS=$EDU_TESTS}" "$kernel" "$initrd" \
 	2>"$out/qemu-stderr.log"
 rc=$?
 echo "# $lane: guest ran $(($(date +%s) - start)) s, QEMU exit $rc"

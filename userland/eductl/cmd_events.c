@@ -109,8 +109,11 @@ static int parse_watch(int argc, char **argv, struct watch_args *a)
 	return ret;
 }
 
-/* The registration ioctl: SIGRTMIN on each event, seq in si_value. */
-static int wait_signal(int sig, int ms, uint64_t *seq)
+/*
+ * The registration ioctl: SIGRTMIN to the process on each event. The signal
+ * carries no payload; the events themselves are read after it.
+ */
+static int wait_signal(int sig, int ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 	siginfo_t si;
@@ -120,7 +123,6 @@ static int wait_signal(int sig, int ms, uint64_t *seq)
 	sigaddset(&set, sig);
 	if (sigtimedwait(&set, &si, ms < 0 ? NULL : &ts) < 0)
 		return errno == EAGAIN ? 0 : -errno;
-	*seq = (uintptr_t)si.si_value.sival_ptr;
 	return 1;
 }
 
@@ -174,11 +176,10 @@ static int watch(int fd, const struct watch_args *a)
 	}
 
 	while (!a->count || seen < a->count) {
-		uint64_t sig_seq = 0;
 		int ret;
 
 		if (a->how == BY_SIGNAL)
-			ret = wait_signal(sig, ms, &sig_seq);
+			ret = wait_signal(sig, ms);
 		else
 			ret = wait_ready(fd, a->how, epfd, ms);
 		if (ret == 0) {
@@ -204,8 +205,11 @@ static int cmd_watch(int argc, char **argv)
 	ret = parse_watch(argc, argv, &a);
 	if (ret)
 		return ret;
-	/* Only a blocking read waits in read(2); the others drain without. */
-	fd = edu_open_dev(a.name, O_RDWR | (a.how == BY_READ ? 0 : O_NONBLOCK));
+	/*
+	 * Watching needs no privilege: read-only. Only a blocking read waits in
+	 * read(2); the others drain without.
+	 */
+	fd = edu_open_dev(a.name, O_RDONLY | (a.how == BY_READ ? 0 : O_NONBLOCK));
 	if (fd < 0)
 		return fail(fd, "%s", a.name);
 	if (a.how == BY_READ && a.timeout) {

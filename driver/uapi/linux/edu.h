@@ -21,7 +21,7 @@
 #define EDU_FW_REGION_SIZE	1024
 #define EDU_DATA_WINDOW_SIZE	(EDU_DEV_BUF_SIZE - 1 - EDU_FW_REGION_SIZE)
 
-/* The per-file DMA buffer that mmap() maps: one page at offset 0. */
+/* The per-file DMA page that mmap() maps: one page at offset 0. */
 #define EDU_MMAP_SIZE		4096
 
 /* The device's interrupt status bits. */
@@ -90,7 +90,11 @@ struct edu_data {
 	__u32 len;
 };
 
-/* EDU_IOC_SET_SIGNAL: @signo on every event, 0 to stop */
+/*
+ * EDU_IOC_SET_SIGNAL: @signo to the calling process (any thread that does
+ * not block it) on every event, si_code SI_KERNEL, no payload: read the
+ * events after it. 0 stops.
+ */
 struct edu_signal {
 	__u32 signo;
 	__u32 reserved;
@@ -144,8 +148,8 @@ struct edu_fw_header {
 enum edu_genl_cmd {
 	EDU_CMD_UNSPEC,
 	EDU_CMD_GET_DEVICE,	/* EDU_A_DEVICE or EDU_A_NAME -> device; dump: all */
-	EDU_CMD_GET_STATS,	/* EDU_A_DEVICE -> EDU_A_STATS */
-	EDU_CMD_FACTORIAL,	/* EDU_A_DEVICE, EDU_A_FACT_N -> EDU_A_FACT_RESULT */
+	EDU_CMD_GET_STATS,	/* EDU_A_DEVICE -> EDU_A_DEVICE, EDU_A_STATS */
+	EDU_CMD_FACTORIAL,	/* EDU_A_DEVICE, EDU_A_FACT_N -> EDU_A_FACT_RESULT (admin) */
 	EDU_CMD_RAISE_IRQ,	/* EDU_A_DEVICE, EDU_A_IRQ_BITS (admin) */
 	EDU_CMD_RESET_STATS,	/* EDU_A_DEVICE (admin) */
 	EDU_CMD_EVENT,		/* multicast only: EDU_A_DEVICE, EDU_A_EVENT_* */
@@ -176,7 +180,11 @@ enum edu_genl_attr {
 
 #define EDU_A_MAX (__EDU_A_MAX - 1)
 
-/* In EDU_A_STATS, u64 each, in the order of struct edu_stats. */
+/*
+ * EDU_CMD_GET_STATS replies with EDU_A_DEVICE and the EDU_A_STATS nest,
+ * which holds these only (its own attribute space): u64 each, in the order
+ * of struct edu_stats.
+ */
 enum edu_genl_stat {
 	EDU_A_STAT_UNSPEC,
 	EDU_A_STAT_IRQS,
