@@ -65,8 +65,9 @@ bool edu_route_dequeue(struct edu_route *r, struct edu_event *ev)
  */
 void edu_route_kick(struct edu_route *r, unsigned long delay)
 {
-	if (queue_delayed_work(edu_wq, &r->work, delay))
-		config_item_get(&r->item);
+	config_item_get(&r->item);
+	if (!queue_delayed_work(edu_wq, &r->work, delay))
+		config_item_put(&r->item);	/* already queued: it has one */
 }
 
 /* Called from each device's deferred work: hand over to every match. */
@@ -92,7 +93,7 @@ static void edu_route_work(struct work_struct *work)
 	struct edu_route *r = container_of(to_delayed_work(work), struct edu_route,
 					   work);
 
-	r->ops->work(r);
+	READ_ONCE(r->ops)->work(r);
 	config_item_put(&r->item);
 }
 
@@ -146,7 +147,7 @@ static int edu_route_enable(struct edu_route *r)
 		ret = -EDESTADDRREQ;
 		goto out;
 	}
-	r->ops = edu_route_ops[r->type];
+	WRITE_ONCE(r->ops, edu_route_ops[r->type]);
 	r->last_error = 0;
 	ret = r->ops->enable(r);
 	if (ret)

@@ -129,11 +129,6 @@ static int edu_upcall_run(struct edu_route *r, const struct edu_event *ev)
 
 static int edu_upcall_enable(struct edu_route *r)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&r->helper_lock, flags);
-	r->helper_stop = false;
-	spin_unlock_irqrestore(&r->helper_lock, flags);
 	return 0;
 }
 
@@ -157,6 +152,13 @@ static void edu_upcall_work(struct edu_route *r)
 			mutex_unlock(&r->lock);
 			return;
 		}
+		/*
+		 * Enabled, with the lock held: a disable has finished, or has
+		 * not begun (it would set the flag again after this).
+		 */
+		spin_lock_irq(&r->helper_lock);
+		r->helper_stop = false;
+		spin_unlock_irq(&r->helper_lock);
 		if (!__ratelimit(&r->upcall_rs)) {
 			r->dropped++;
 			mutex_unlock(&r->lock);
