@@ -18,6 +18,7 @@ export EDU_COUNT ACCEL
 
 B := $(abspath $(BUILD))
 DEB := $(B)/debian
+RT := $(B)/rt
 DBG := $(B)/debug
 RESULTS := $(B)/results
 
@@ -35,6 +36,7 @@ deps:
 
 KREL = $(shell qemu/kernel-release.sh)
 KDIR = /lib/modules/$(KREL)/build
+KDIR_RT = /lib/modules/$(shell qemu/kernel-release.sh rt-amd64)/build
 
 _all: $(DEB)/initramfs.cpio.gz $(B)/unit/test_parse
 
@@ -53,6 +55,18 @@ endef
 
 $(DEB)/edu.ko: FORCE
 	$(call build_module,$(DEB),$(KDIR))
+
+# The PREEMPT_RT lane: Debian's -rt kernel of the same ABI, and the module
+# built against its headers.
+$(RT)/vmlinuz:
+	qemu/guest-kernel.sh $(RT)/kernel $(CACHE) rt-amd64
+	cp $(RT)/kernel/vmlinuz $@
+
+$(RT)/edu.ko: FORCE
+	$(call build_module,$(RT),$(KDIR_RT))
+
+$(RT)/initramfs.cpio.gz: $(RT)/vmlinuz $(RT)/edu.ko _userland _tests _firmware qemu/init qemu/mkinitramfs.sh
+	qemu/mkinitramfs.sh $@ $(RT)/kernel $(RT)/edu.ko $(B)/firmware/edu $(GUEST_PROGRAMS)
 
 _userland:
 	$(MAKE) -C userland O=$(B)/userland
@@ -135,7 +149,15 @@ $(RESULTS)/debug.tap: _debug
 		$(B)/lanes/debug 900
 	@cp $(B)/lanes/debug/results.tap $@
 
-ALL_RESULTS = $(RESULTS)/check.tap $(QUICK_RESULTS) $(RESULTS)/debug.tap
+# PREEMPT_RT: spinlocks sleep and interrupt handlers run in threads.
+$(RESULTS)/rt.tap: $(RT)/initramfs.cpio.gz
+	@mkdir -p $(RESULTS)
+	@IOMMU=0 EXPECT_CHECKERS=0 \
+		tests/harness/run-lane.sh rt $(RT)/vmlinuz $(RT)/initramfs.cpio.gz \
+		$(B)/lanes/rt 420
+	@cp $(B)/lanes/rt/results.tap $@
+
+ALL_RESULTS = $(RESULTS)/check.tap $(QUICK_RESULTS) $(RESULTS)/debug.tap $(RESULTS)/rt.tap
 
 _test: _all
 	@rm -rf $(RESULTS)

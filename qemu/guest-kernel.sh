@@ -2,12 +2,12 @@
 # Fetch the Debian kernel image that matches the installed headers and
 # extract vmlinuz plus the few modules the guest needs into OUTDIR.
 # The .deb is cached (CACHE) so a fresh clone does not download it again.
-# Usage: guest-kernel.sh OUTDIR CACHE
+# Usage: guest-kernel.sh OUTDIR CACHE [FLAVOUR]  (amd64, or rt-amd64: PREEMPT_RT)
 set -euo pipefail
-out=$1 cache=$2
+out=$1 cache=$2 flavour=${3:-amd64}
 here=$(dirname "$0")
-krel=$("$here/kernel-release.sh")
-kver=$("$here/kernel-release.sh" -v)
+krel=$("$here/kernel-release.sh" "$flavour")
+kver=$("$here/kernel-release.sh" -v "$flavour")
 pkg=linux-image-$krel
 
 modules=(
@@ -22,7 +22,7 @@ if [ -z "$deb" ]; then
 	echo "guest-kernel: downloading $pkg $kver"
 	(cd "$cache" && apt-get download -qq "$pkg=$kver" 2>/dev/null) || {
 		echo "guest-kernel: cannot download $pkg=$kver;" \
-			"run 'apt-get update && apt-get install linux-headers-amd64'" >&2
+			"run 'apt-get update && apt-get install linux-headers-$flavour'" >&2
 		exit 1
 	}
 	deb=$(ls "$cache/${pkg}_${kver}_"*.deb | head -n1)

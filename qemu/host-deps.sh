@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
 	qemu-system-x86 busybox-static cpio kmod
 	gcc make libc6-dev
-	linux-headers-amd64
+	linux-headers-amd64 linux-headers-rt-amd64
 	libpci-dev pciutils pci.ids
 	libnl-3-dev libnl-genl-3-dev
 	sparse cppcheck
