@@ -530,6 +530,54 @@ static int test_events_two_readers(void)
 	return 0;
 }
 
+/* Raises bits n times on fd, each handled before the next: n events. */
+static int raise_n(int fd, unsigned int bits, int n)
+{
+	long long irqs = stat_of("edu0", "irqs");
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (raise_irq(fd, bits) || !WAIT_FOR(stat_of("edu0", "irqs") > irqs + i, 2000))
+			return -1;
+	return 0;
+}
+
+/*
+ * One read(2) returns several whole records; when the buffer faults part
+ * way, the records before the fault are returned and the rest stay queued.
+ */
+static int test_events_read_several(void)
+{
+	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
+	size_t size = sizeof(struct edu_event);
+	struct edu_event ev[3];
+	char *two;
+	ssize_t n;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(raise_n(fd, 0x40000, 3) == 0, "events");
+	n = read(fd, ev, sizeof(ev));
+	CHECK(n == (ssize_t)sizeof(ev), "read %zd, want %zu", n, sizeof(ev));
+	CHECK(ev[1].seq == ev[0].seq + 1 && ev[2].seq == ev[1].seq + 1, "seqs %llu %llu %llu",
+	      (unsigned long long)ev[0].seq, (unsigned long long)ev[1].seq,
+	      (unsigned long long)ev[2].seq);
+
+	/* A buffer whose second page is inaccessible: the fault comes after one record. */
+	two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(two != MAP_FAILED, "mmap");
+	CHECK(mprotect(two + 4096, 4096, PROT_NONE) == 0, "mprotect");
+	CHECK(raise_n(fd, 0x80000, 3) == 0, "events");
+	n = read(fd, two + 4096 - size, 3 * size);
+	CHECK(n == (ssize_t)size, "read across the fault: %zd", n);
+	n = read(fd, ev, sizeof(ev));
+	CHECK(n == (ssize_t)(2 * size), "the rest: %zd", n);
+	CHECK(ev[0].seq == ((struct edu_event *)(two + 4096 - size))->seq + 1,
+	      "seq %llu after the fault", (unsigned long long)ev[0].seq);
+	munmap(two, 8192);
+	close(fd);
+	return 0;
+}
+
 /* A read whose buffer faults puts its record back: nothing is lost. */
 static int test_events_efault_keeps_record(void)
 {
@@ -621,6 +669,7 @@ const struct test_case chardev_tests[] = {
 	TEST(raise_needs_privilege),
 	TEST(events_two_readers),
 	TEST(events_efault_keeps_record),
+	TEST(events_read_several),
 	TEST(dma_bounce_after_timeout),
 	TEST_END
 };

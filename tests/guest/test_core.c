@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <linux/edu.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -309,6 +311,75 @@ static int test_factorial_concurrent(void)
 	return 0;
 }
 
+/* One worker's channel: the exact result of n! through it, or -1. */
+static long long factorial_via(int channel, unsigned int n)
+{
+	char cmd[64];
+
+	if (channel == 0) {
+		struct edu_factorial f = { .n = n };
+		int fd = edu_open_dev("edu0", O_RDWR), ret;
+
+		if (fd < 0)
+			return -1;
+		ret = ioctl(fd, EDU_IOC_FACTORIAL, &f);
+		close(fd);
+		return ret ? -1 : (long long)f.result;
+	}
+	if (channel == 1) {
+		char out[64];
+
+		snprintf(cmd, sizeof(cmd), "eductl nl factorial edu0 %u", n);
+		return run_cmd(cmd, out, sizeof(out)) ? -1 : strtoll(out, NULL, 10);
+	}
+	/* sysfs: only the write is this caller's; the read may be another's. */
+	snprintf(cmd, sizeof(cmd), "%u", n);
+	return attr_write("edu0", "factorial", cmd) ? -1 : 0;
+}
+
+/*
+ * Factorials through ioctl, netlink and sysfs at once, on one device: each
+ * ioctl and netlink caller gets exactly its own n!, never another's.
+ */
+static int test_factorial_every_channel(void)
+{
+	enum { ROUNDS = 20 };
+	int c, failed = 0;
+
+	fflush(stdout);
+	for (c = 0; c < 3; c++) {
+		pid_t pid = fork();
+
+		CHECK(pid >= 0, "fork");
+		if (pid == 0) {
+			int r, bad = 0;
+
+			for (r = 0; r < ROUNDS; r++) {
+				unsigned int n = (r * 3 + c) % 13;
+				long long want = 1, got = factorial_via(c, n);
+				unsigned int k;
+
+				for (k = 2; k <= n; k++)
+					want *= k;
+				if (got < 0 || (c < 2 && got != want)) {
+					diag("channel %d: %u! = %lld", c, n, got);
+					bad++;
+				}
+			}
+			_exit(bad ? 1 : 0);
+		}
+	}
+	for (c = 0; c < 3; c++) {
+		int st;
+
+		wait(&st);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			failed++;
+	}
+	CHECK(!failed, "%d channels saw wrong results", failed);
+	return 0;
+}
+
 static int test_interrupt_mode(void)
 {
 	char val[16];
@@ -360,6 +431,7 @@ const struct test_case core_tests[] = {
 	TEST(factorial),
 	TEST(factorial_bad_input),
 	TEST(factorial_concurrent),
+	TEST(factorial_every_channel),
 	TEST(interrupt_mode),
 	TEST(interrupt_delivered),
 	TEST_END

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -567,6 +568,85 @@ static int test_route_enable_race(void)
 	return 0;
 }
 
+/*
+ * A route's filters filter: device 0 and interrupts only (event_mask 0x2)
+ * let edu0's interrupt through, not edu1's, and not a firmware event. A
+ * witness route that takes everything shows when each event has been
+ * handed to the routes (one pass over all of them per event).
+ */
+static int test_route_filters(void)
+{
+	int fd0 = edu_open_dev("edu0", O_RDWR), fd1 = edu_open_dev("edu1", O_RDWR), st, ok;
+	char buf[4096];
+	pid_t pid;
+
+	CHECK(fd0 >= 0 && fd1 >= 0, "open");
+	CHECK(mkdir(ROUTES "f1", 0755) == 0, "mkdir");
+	CHECK(set("f1", "type", "udp") == 0 && set("f1", "dest", "127.0.0.1:5606") == 0 &&
+	      set("f1", "device", "0") == 0 && set("f1", "event_mask", "0x2") == 0 &&
+	      set("f1", "enable", "1") == 0, "configure");
+	CHECK(make_route("w1", "udp", "127.0.0.1:5607", "-1") == 0, "witness");
+
+	CHECK(raise_irq(fd1, 0x100000) == 0, "edu1");
+	ok = WAIT_FOR(get_num("w1", "sent") == 1, 5000);
+	/* A firmware event on edu0: an upload cancelled. */
+	ok = ok && write_text("/sys/class/edu/edu0/firmware_upload", "1", 1) == 0 &&
+	     WAIT_FOR(!access("/sys/class/firmware/edu-upload-edu0/loading", F_OK), 5000) &&
+	     write_text("/sys/class/firmware/edu-upload-edu0/loading", "-1", 2) == 0 &&
+	     WAIT_FOR(get_num("w1", "sent") == 2, 5000);
+	CHECK(ok || (remove_route("f1"), remove_route("w1"), 0), "witness: %lld",
+	      get_num("w1", "sent"));
+	ok = get_num("f1", "sent") == 0 && get_num("f1", "dropped") == 0;
+	CHECK(ok || (remove_route("f1"), remove_route("w1"), 0),
+	      "filtered events got through: sent %lld", get_num("f1", "sent"));
+
+	pid = start_listener("--udp 5606 -n 1 --timeout 10", "/tmp/filter.out");
+	ok = WAIT_FOR(port_bound(5606, 0), 5000) && raise_irq(fd0, 0x200000) == 0 &&
+	     waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
+	close(fd0);
+	close(fd1);
+	remove_route("f1");
+	remove_route("w1");
+	CHECK(ok, "collector never got edu0's event");
+	CHECK(read_text("/tmp/filter.out", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "status 0x00200000"), "collector got: %s", buf);
+	return 0;
+}
+
+/* A route holds the module; a missing helper is an error the route reports. */
+static int test_route_holds_module_and_reports(void)
+{
+	int fd = edu_open_dev("edu1", O_RDWR), ok, ret;
+
+	CHECK(fd >= 0, "open");
+	CHECK(write_text(HELPER_SYSCTL, "/nonexistent/helper", 19) == 0, "sysctl");
+	CHECK(make_route("m1", "upcall", NULL, "1") == 0, "route");
+	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
+	ok = WAIT_FOR(get_num("m1", "last_error") == ENOENT, 5000) &&
+	     get_num("m1", "dropped") == 1;
+	close(fd);
+	ret = syscall(SYS_delete_module, "edu", O_NONBLOCK) ? -errno : 0;
+	remove_route("m1");
+	CHECK(ok, "last_error %lld dropped %lld", get_num("m1", "last_error"),
+	      get_num("m1", "dropped"));
+	CHECK(ret == -EWOULDBLOCK, "unload with a route: %d", ret);
+	return 0;
+}
+
+/* routes_allow_remote opens non-loopback destinations (configured only: no traffic). */
+static int test_route_allow_remote(void)
+{
+	int ret;
+
+	CHECK(mkdir(ROUTES "a1", 0755) == 0, "mkdir");
+	ret = set("a1", "dest", "10.0.0.1:5000");
+	if (!ret || write_text("/proc/sys/dev/edu/routes_allow_remote", "1", 1) == 0)
+		ret = ret ? set("a1", "dest", "10.0.0.1:5000") : -1;
+	rmdir(ROUTES "a1");
+	CHECK(ret == 0, "remote destination with the sysctl: %d", ret);
+	return 0;
+}
+
 /* rmdir tears a route down while events keep coming. */
 static int test_route_rmdir_streaming(void)
 {
@@ -604,6 +684,9 @@ const struct test_case route_tests[] = {
 	TEST(route_upcall_fifo),
 	TEST(route_helper_disables_route),
 	TEST(route_enable_race),
+	TEST(route_filters),
+	TEST(route_holds_module_and_reports),
+	TEST(route_allow_remote),
 	TEST(route_rmdir_streaming),
 	TEST_END
 };
