@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -123,6 +124,46 @@ static int put_back(const char *test, const char *path, const char *val,
 	return 0;
 }
 
+/*
+ * With the driver loaded, every edu function is bound: a test that leaves
+ * one unbound (or removed from the bus) fails, and the device comes back,
+ * so that the next tests find edu0 and edu1 where they expect them.
+ */
+static int rebind_devices(const char *test)
+{
+	char path[300], id[16];
+	int ret = 0, found = 0;
+	size_t i;
+	glob_t g;
+
+	if (access(KNOB_ROOT "/sys/bus/pci/drivers/edu", F_OK))
+		return 0;
+	if (glob(KNOB_ROOT "/sys/bus/pci/devices/*", 0, NULL, &g))
+		return 0;
+	for (i = 0; i < g.gl_pathc; i++) {
+		const char *bdf = strrchr(g.gl_pathv[i], '/') + 1;
+
+		snprintf(path, sizeof(path), "%s/device", g.gl_pathv[i]);
+		if (read_text(path, id, sizeof(id)) || strcmp(id, "0x11e8\n"))
+			continue;
+		found++;
+		snprintf(path, sizeof(path), "%s/driver", g.gl_pathv[i]);
+		if (!access(path, F_OK))
+			continue;
+		diag("%s: left %s unbound", test, bdf);
+		ret = -1;
+		if (write_text(KNOB_ROOT "/sys/bus/pci/drivers/edu/bind", bdf, strlen(bdf)))
+			diag("%s: cannot bind %s again", test, bdf);
+	}
+	globfree(&g);
+	if (getenv("EDU_COUNT") && found < atoi(getenv("EDU_COUNT"))) {
+		diag("%s: left %d edu functions off the bus", test, atoi(getenv("EDU_COUNT")) - found);
+		write_text(KNOB_ROOT "/sys/bus/pci/rescan", "1", 1);
+		ret = -1;
+	}
+	return ret;
+}
+
 int knobs_restore(const char *test)
 {
 	char now[sizeof(knobs[0].val)];
@@ -150,6 +191,8 @@ int knobs_restore(const char *test)
 		}
 		globfree(&g);
 	}
+	if (rebind_devices(test))
+		ret = -1;
 	/* A registration left behind would signal whatever process reuses the PID. */
 	if (glob(SIGNAL_PIDS, 0, NULL, &g) == 0) {
 		for (i = 0; i < (int)g.gl_pathc; i++) {

@@ -255,8 +255,13 @@ static int start_waiter(struct waiter *w, int use_poll)
 				break;
 			}
 			result = pf.revents;
-			if (!(pf.revents & POLLIN) ||
-			    read(fd, &ev, sizeof(ev)) != sizeof(ev))
+			if (pf.revents & (POLLERR | POLLHUP))
+				break;
+			/*
+			 * An event; if the device went since, the read fails
+			 * and the next poll must say so.
+			 */
+			if (read(fd, &ev, sizeof(ev)) != sizeof(ev) && errno != ENODEV)
 				break;
 		}
 		while (fd >= 0 && !use_poll) {
