@@ -53,8 +53,8 @@ int ktap_count(const struct test_case *tests)
 #ifndef TEST_TIMEOUT
 #define TEST_TIMEOUT 120
 #endif
-/* The parent's own bound, for a test that ignores or cannot take SIGALRM. */
-#define WAIT_TIMEOUT (TEST_TIMEOUT + 15)
+/* The parent's own margin, for a test that ignores or cannot take SIGALRM. */
+#define WAIT_MARGIN 15
 /* Seconds SIGKILL may take to end a process before it counts as stuck. */
 #define KILL_TIMEOUT 10
 
@@ -163,8 +163,8 @@ static int reap(const struct test_case *test, pid_t pid)
  */
 static int run_isolated(const struct test_case *test)
 {
+	int timeout = test->timeout ?: TEST_TIMEOUT, ret;
 	pid_t pid, left;
-	int ret;
 
 	knobs_save();
 	fflush(stdout);
@@ -175,14 +175,14 @@ static int run_isolated(const struct test_case *test)
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
-		alarm(TEST_TIMEOUT);
+		alarm(timeout);
 		_exit(test->run() ? 1 : 0);
 	}
 	/* Here too: whichever runs first, the group exists before any kill. */
 	setpgid(pid, pid);
 
-	if (!exited_within(pid, WAIT_TIMEOUT)) {
-		diag("%s: no exit after %d s, killing it", test->name, WAIT_TIMEOUT);
+	if (!exited_within(pid, timeout + WAIT_MARGIN)) {
+		diag("%s: no exit after %d s, killing it", test->name, timeout + WAIT_MARGIN);
 		kill(-pid, SIGKILL);
 		if (!exited_within(pid, KILL_TIMEOUT)) {
 			/* Uninterruptible in the kernel: report and go on without it. */

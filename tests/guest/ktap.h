@@ -11,10 +11,13 @@
 struct test_case {
 	const char *name;
 	int (*run)(void);
+	int timeout;	/* seconds before it counts as hung; 0: TEST_TIMEOUT */
 };
 
-#define TEST(fn) { #fn, test_##fn }
-#define TEST_END { NULL, NULL }
+#define TEST(fn) { #fn, test_##fn, 0 }
+/* A test that runs long on purpose (stress, soak, fuzz): its own bound. */
+#define TEST_LONG(fn, seconds) { #fn, test_##fn, seconds }
+#define TEST_END { NULL, NULL, 0 }
 
 void ktap_plan(int count);
 void ktap_run(const char *prefix, const struct test_case *tests);

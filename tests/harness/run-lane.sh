@@ -4,7 +4,9 @@
 # with the guest's diagnostics, and copies them to OUT/results.tap.
 #
 # Usage: run-lane.sh LANE KERNEL INITRD OUT [TIMEOUT]
-# Environment: EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
+# Environment: EDU_TESTS, FUZZ_SECONDS, FUZZ_SEED, STRESS_SECONDS,
+# SOAK_RELOADS, SOAK_REBINDS (passed to the suite, docs/testing.md);
+# EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
 # the lane proves, as iommu_active, that the devices' DMA was translated);
 # EXTRA_PATTERNS, a file of extra regular expressions that fail the lane
 # when the kernel log matches one (the debug lane's KASAN, lockdep, ...
@@ -31,9 +33,16 @@ report() {	# report OK|FAIL NAME [DETAIL...]
 	fi
 }
 
+# The suite's knobs reach it through the kernel command line (init passes
+# unknown parameters on as environment variables).
+params="EDU_MODE=test EDU_COUNT=$count"
+for v in EDU_TESTS FUZZ_SECONDS FUZZ_SEED STRESS_SECONDS SOAK_RELOADS SOAK_REBINDS; do
+	[ -n "${!v:-}" ] && params+=" $v=${!v}"
+done
+
 start=$(date +%s)
 "$top/qemu/run.sh" --headless "$out" --timeout "$timeout" \
-	--append "EDU_MODE=test EDU_COUNT=$count${EDU_TESTS:+ EDU_TESTS=$EDU_TESTS}" "$kernel" "$initrd" \
+	--append "$params" "$kernel" "$initrd" \
 	2>"$out/qemu-stderr.log"
 rc=$?
 echo "# $lane: guest ran $(($(date +%s) - start)) s, QEMU exit $rc"
