@@ -21,6 +21,7 @@ DEB := $(B)/debian
 RT := $(B)/rt
 DBG := $(B)/debug
 RESULTS := $(B)/results
+AGENT := $(B)/harness/hotplug-agent
 
 # Everything below needs the packages; make re-enters itself after installing.
 all run test test-quick check: deps
@@ -38,7 +39,7 @@ KREL = $(shell qemu/kernel-release.sh)
 KDIR = /lib/modules/$(KREL)/build
 KDIR_RT = /lib/modules/$(shell qemu/kernel-release.sh rt-amd64)/build
 
-_all: $(DEB)/initramfs.cpio.gz $(B)/unit/test_parse
+_all: $(DEB)/initramfs.cpio.gz $(B)/unit/test_parse $(AGENT)
 
 $(DEB)/vmlinuz:
 	qemu/guest-kernel.sh $(DEB)/kernel $(CACHE)
@@ -80,6 +81,12 @@ _firmware: _userland
 
 $(B)/unit/test_parse: _userland FORCE
 	$(MAKE) -C tests/unit O=$(B)/unit LIBEDU=$(B)/userland/libedu.a
+
+# The host half of the suite's hot-unplug (QMP), tests/harness/hotplug-agent.c.
+$(AGENT): tests/harness/hotplug-agent.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror $$(pkg-config --cflags json-c) -o $@ $< \
+		$$(pkg-config --libs json-c)
 
 GUEST_PROGRAMS = $(B)/userland/eductl $(B)/userland/edu-upcall $(B)/tests/edu-tests
 
@@ -128,7 +135,7 @@ $(RESULTS)/unit.tap: $(B)/unit/test_parse _firmware
 # Direct DMA, and the Debian kernel has none of the debug lane's checkers.
 $(RESULTS)/debian.tap: _all
 	@mkdir -p $(RESULTS)
-	@IOMMU=0 EXPECT_CHECKERS=0 \
+	@HOTPLUG_AGENT=$(AGENT) IOMMU=0 EXPECT_CHECKERS=0 \
 		tests/harness/run-lane.sh debian $(DEB)/vmlinuz $(DEB)/initramfs.cpio.gz \
 		$(B)/lanes/debian 300
 	@cp $(B)/lanes/debian/results.tap $@
@@ -142,17 +149,17 @@ _test-quick: _all
 
 # The debug lane runs behind an IOMMU (every DMA translated, iommu_active)
 # and must prove its checkers ran (checkers_active, a kmemleak report).
-$(RESULTS)/debug.tap: _debug
+$(RESULTS)/debug.tap: _debug $(AGENT)
 	@mkdir -p $(RESULTS)
-	@MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
+	@HOTPLUG_AGENT=$(AGENT) MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
 		tests/harness/run-lane.sh debug $(DBG)/vmlinuz $(DBG)/initramfs.cpio.gz \
 		$(B)/lanes/debug 900
 	@cp $(B)/lanes/debug/results.tap $@
 
 # PREEMPT_RT: spinlocks sleep and interrupt handlers run in threads.
-$(RESULTS)/rt.tap: $(RT)/initramfs.cpio.gz
+$(RESULTS)/rt.tap: $(RT)/initramfs.cpio.gz $(AGENT)
 	@mkdir -p $(RESULTS)
-	@IOMMU=0 EXPECT_CHECKERS=0 \
+	@HOTPLUG_AGENT=$(AGENT) IOMMU=0 EXPECT_CHECKERS=0 \
 		tests/harness/run-lane.sh rt $(RT)/vmlinuz $(RT)/initramfs.cpio.gz \
 		$(B)/lanes/rt 420
 	@cp $(B)/lanes/rt/results.tap $@

@@ -5,7 +5,9 @@
 #
 # Usage: run.sh [options] KERNEL INITRD
 #   --headless DIR   no terminal: console to DIR/console.log, test results
-#                    (second serial port) to DIR/ktap.log, QMP at DIR/qmp.sock
+#                    (second serial port) to DIR/ktap.log, QMP at DIR/qmp.sock,
+#                    and the third serial port at DIR/hotplug.sock (the
+#                    suite's hot-plug requests, tests/harness/hotplug-agent)
 #   --append ARGS    extra kernel command line
 #   --timeout SEC    kill QEMU after SEC seconds (headless only)
 #   --iommu          an Intel IOMMU (VT-d, with interrupt remapping), turned
@@ -54,11 +56,12 @@ if [ -z "$headless" ]; then
 fi
 
 mkdir -p "$headless"
-rm -f "$headless"/{console.log,ktap.log,qmp.sock}
+rm -f "$headless"/{console.log,ktap.log,qmp.sock,hotplug.sock}
 kill_after=()
 [ "$timeout" -gt 0 ] && kill_after=(timeout -k 5 "$timeout")
 exec "${kill_after[@]}" qemu-system-x86_64 "${args[@]}" \
 	-display none -monitor none \
 	-serial "file:$headless/console.log" -serial "file:$headless/ktap.log" \
+	-serial "unix:$headless/hotplug.sock,server=on,wait=off" \
 	-qmp "unix:$headless/qmp.sock,server=on,wait=off" \
 	-append "$cmdline" </dev/null

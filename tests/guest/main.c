@@ -15,12 +15,15 @@
 static void run_mode_tests(void)
 {
 	const char *mode = expected_mode();
+	static char hotplug[32];
 
 	ktap_run(mode, core_tests);
 	ktap_run(mode, chardev_tests);
 	ktap_run(mode, signal_tests);
 	ktap_run(mode, fs_tests);
 	ktap_run(mode, netlink_tests);
+	snprintf(hotplug, sizeof(hotplug), "hotplug.%s", mode);
+	ktap_run(hotplug, hotplug_tests);
 }
 
 int main(void)
@@ -28,7 +31,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ktap_plan(2 * (ktap_count(core_tests) + ktap_count(chardev_tests) +
 		       ktap_count(signal_tests) + ktap_count(fs_tests) +
-		       ktap_count(netlink_tests)) +
+		       ktap_count(netlink_tests) + ktap_count(hotplug_tests)) +
 		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
 		  ktap_count(route_tests) + ktap_count(privilege_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "hotplug.h"
 #include "ktap.h"
 #include "restore.h"
 #include "util.h"
@@ -131,7 +132,7 @@ static int put_back(const char *test, const char *path, const char *val,
  */
 static int rebind_devices(const char *test)
 {
-	char path[300], id[16];
+	char path[300], id[16], names[MAX_EDU][16];
 	int ret = 0, found = 0;
 	size_t i;
 	glob_t g;
@@ -158,7 +159,11 @@ static int rebind_devices(const char *test)
 	globfree(&g);
 	if (getenv("EDU_COUNT") && found < atoi(getenv("EDU_COUNT"))) {
 		diag("%s: left %d edu functions off the bus", test, atoi(getenv("EDU_COUNT")) - found);
-		write_text(KNOB_ROOT "/sys/bus/pci/rescan", "1", 1);
+		/* Unplugged from the machine (the host puts it back), or only removed. */
+		if (hotplug_restore() <= 0)
+			write_text(KNOB_ROOT "/sys/bus/pci/rescan", "1", 1);
+		if (!WAIT_FOR(edu_names(names, MAX_EDU) >= atoi(getenv("EDU_COUNT")), 10000))
+			diag("%s: the edu functions did not come back", test);
 		ret = -1;
 	}
 	return ret;

@@ -6,7 +6,8 @@
 # Usage: run-lane.sh LANE KERNEL INITRD OUT [TIMEOUT]
 # Environment: EDU_TESTS, FUZZ_SECONDS, FUZZ_SEED, STRESS_SECONDS,
 # SOAK_RELOADS, SOAK_REBINDS (passed to the suite, docs/testing.md);
-# EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
+# HOTPLUG_AGENT (the built tests/harness/hotplug-agent; without it the
+# hotplug tests fail); EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
 # the lane proves, as iommu_active, that the devices' DMA was translated);
 # EXTRA_PATTERNS, a file of extra regular expressions that fail the lane
 # when the kernel log matches one (the debug lane's KASAN, lockdep, ...
@@ -40,11 +41,21 @@ for v in EDU_TESTS FUZZ_SECONDS FUZZ_SEED STRESS_SECONDS SOAK_RELOADS SOAK_REBIN
 	[ -n "${!v:-}" ] && params+=" $v=${!v}"
 done
 
+# The host half of hot-unplug: it answers the guest's requests on the
+# third serial port through QMP, and ends with QEMU.
+agent_pid=
+rm -f "$out"/{qmp,hotplug}.sock
+if [ -n "${HOTPLUG_AGENT:-}" ]; then
+	"$HOTPLUG_AGENT" "$out/hotplug.sock" "$out/qmp.sock" 2>"$out/hotplug.log" &
+	agent_pid=$!
+fi
+
 start=$(date +%s)
 "$top/qemu/run.sh" --headless "$out" --timeout "$timeout" \
 	--append "$params" "$kernel" "$initrd" \
 	2>"$out/qemu-stderr.log"
 rc=$?
+[ -n "$agent_pid" ] && { kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null; }
 echo "# $lane: guest ran $(($(date +%s) - start)) s, QEMU exit $rc"
 
 console=$out/console.log
