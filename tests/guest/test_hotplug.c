@@ -337,18 +337,6 @@ static int start_children(struct cycle *c)
 	return 0;
 }
 
-/* In the kernel, asleep (state S): a sleeper has blocked. */
-static int asleep(pid_t pid)
-{
-	char path[32], stat[256], *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_text(path, stat, sizeof(stat)))
-		return 0;
-	p = strrchr(stat, ')');
-	return p && p[1] == ' ' && p[2] == 'S';
-}
-
 /* Every child under way (the sleepers asleep, the loops moving). */
 static int children_busy(struct cycle *c)
 {
@@ -361,7 +349,7 @@ static int children_busy(struct cycle *c)
 			continue;
 		if (r->done || r->progress < 1)
 			return 0;
-		if ((1u << i) & W_SLEEPERS && !(c->work & W_RAISE) && !asleep(c->pids[i]))
+		if ((1u << i) & W_SLEEPERS && !(c->work & W_RAISE) && !task_asleep(c->pids[i]))
 			return 0;
 		if (!((1u << i) & W_SLEEPERS) && r->progress < 2)
 			return 0;
@@ -371,22 +359,6 @@ static int children_busy(struct cycle *c)
 
 /* ---- the work that is not a child of its own ---------------------------- */
 
-static int set_attr(const char *route, const char *attr, const char *val)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), ROUTES "%s/%s", route, attr);
-	return write_text(path, val, strlen(val));
-}
-
-static long long route_num(const char *route, const char *attr)
-{
-	char path[128], val[32];
-
-	snprintf(path, sizeof(path), ROUTES "%s/%s", route, attr);
-	return read_text(path, val, sizeof(val)) ? -1 : atoll(val);
-}
-
 static int make_route(const char *route, const char *type, const char *dest, int number)
 {
 	char path[128], dev[16];
@@ -395,8 +367,8 @@ static int make_route(const char *route, const char *type, const char *dest, int
 	snprintf(dev, sizeof(dev), "%d", number);
 	if (mkdir(path, 0755))
 		return -errno;
-	if (set_attr(route, "type", type) || (dest && set_attr(route, "dest", dest)) ||
-	    set_attr(route, "device", dev) || set_attr(route, "enable", "1"))
+	if (route_set(route, "type", type) || (dest && route_set(route, "dest", dest)) ||
+	    route_set(route, "device", dev) || route_set(route, "enable", "1"))
 		return -EINVAL;
 	return 0;
 }
@@ -691,31 +663,7 @@ static void clean_up(struct cycle *c)
 	remove_routes();
 }
 
-static int cycle_body(struct cycle *c);
-
-static int run_cycle(const char *victim, unsigned int work)
-{
-	struct cycle c = { .work = work, .monitor = -1, .upload_loading = -1,
-			   .upload_data = -1, .udp = -1, .tcp = -1,
-			   .files = { -1, -1, -1, -1 } };
-	char answer[64];
-	int ret;
-
-	CHECK(hotplug_request("ping", answer, sizeof(answer)) == 0, "no hotplug agent on the host");
-	snprintf(c.victim, sizeof(c.victim), "%s", victim);
-	snprintf(c.other, sizeof(c.other), "%s", strcmp(victim, "edu0") ? "edu0" : "edu1");
-	c.number = atoi(victim + 3);
-	CHECK(bdf_of(victim, c.bdf, sizeof(c.bdf)) == 0, "%s", victim);
-	c.reports = mmap(NULL, W_COUNT * sizeof(*c.reports) + sizeof(int),
-			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(c.reports != MAP_FAILED, "shared memory");
-	c.stop = (volatile int *)&c.reports[W_COUNT];
-	ret = cycle_body(&c);
-	clean_up(&c);
-	munmap(c.reports, W_COUNT * sizeof(*c.reports) + sizeof(int));
-	return ret;
-}
-
+/* One cycle: work under way, unplug, check, plug, check again. */
 static int cycle_body(struct cycle *c)
 {
 	long long sent = 0, udp = 0, tcp = 0, upcall = 0, t0;
@@ -800,6 +748,30 @@ static int cycle_body(struct cycle *c)
 		      "the monitor saw nothing of %s after plug", victim);
 	return 0;
 }
+
+static int run_cycle(const char *victim, unsigned int work)
+{
+	struct cycle c = { .work = work, .monitor = -1, .upload_loading = -1,
+			   .upload_data = -1, .udp = -1, .tcp = -1,
+			   .files = { -1, -1, -1, -1 } };
+	char answer[64];
+	int ret;
+
+	CHECK(hotplug_request("ping", answer, sizeof(answer)) == 0, "no hotplug agent on the host");
+	snprintf(c.victim, sizeof(c.victim), "%s", victim);
+	snprintf(c.other, sizeof(c.other), "%s", strcmp(victim, "edu0") ? "edu0" : "edu1");
+	c.number = atoi(victim + 3);
+	CHECK(bdf_of(victim, c.bdf, sizeof(c.bdf)) == 0, "%s", victim);
+	c.reports = mmap(NULL, W_COUNT * sizeof(*c.reports) + sizeof(int),
+			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(c.reports != MAP_FAILED, "shared memory");
+	c.stop = (volatile int *)&c.reports[W_COUNT];
+	ret = cycle_body(&c);
+	clean_up(&c);
+	munmap(c.reports, W_COUNT * sizeof(*c.reports) + sizeof(int));
+	return ret;
+}
+
 
 static int test_unplug_sleepers(void)
 {

@@ -407,3 +407,32 @@ long long stat_of(const char *name, const char *counter)
 	snprintf(path, sizeof(path), "/sys/class/edu/%s/stats/%s", name, counter);
 	return read_text(path, val, sizeof(val)) ? -1 : atoll(val);
 }
+
+#define ROUTES_DIR "/sys/kernel/config/edu/routes/"
+
+int route_set(const char *route, const char *attr, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), ROUTES_DIR "%s/%s", route, attr);
+	return write_text(path, val, strlen(val));
+}
+
+long long route_num(const char *route, const char *attr)
+{
+	char path[128], val[32];
+
+	snprintf(path, sizeof(path), ROUTES_DIR "%s/%s", route, attr);
+	return read_text(path, val, sizeof(val)) ? -1 : atoll(val);
+}
+
+int task_asleep(int pid)
+{
+	char path[32], stat[256], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, stat, sizeof(stat)))
+		return 0;
+	p = strrchr(stat, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
+}

@@ -35,6 +35,13 @@ int bdf_of(const char *name, char *bdf, size_t len);
 /* Writes bdf to /sys/bus/pci/drivers/edu/OP (bind, unbind): 0 or -errno. */
 int driver_ctl(const char *op, const char *bdf);
 
+/* A configfs route's attribute: write val (0 or -errno); read a number (or -1). */
+int route_set(const char *route, const char *attr, const char *val);
+long long route_num(const char *route, const char *attr);
+
+/* The process is asleep in the kernel (state S): a sleeper has blocked. */
+int task_asleep(int pid);
+
 /* A counter of /sys/class/edu/NAME/stats/, or -1. */
 long long stat_of(const char *name, const char *counter);
 
