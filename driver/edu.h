@@ -63,6 +63,20 @@ struct edu_dma_pin {
 };
 
 struct edu_file;
+struct edu_ucmd;
+
+/*
+ * io_uring commands for one engine of the device (edu_uring.c): a queue
+ * that @work feeds to the engine one at a time.
+ */
+struct edu_ucmd_engine {
+	struct edu_dev *edu;
+	struct list_head queue;		/* waiting, oldest first (ucmd_lock) */
+	struct work_struct work;
+	struct edu_ucmd *running;	/* on the engine (ucmd_lock) */
+};
+
+enum { EDU_UCMD_FACT, EDU_UCMD_DMA, EDU_UCMD_ENGINES };
 
 /**
  * struct edu_dev - one bound edu PCI function
@@ -119,6 +133,10 @@ struct edu_file;
  * @fw_closed: remove() has begun: no new load
  * @fw_timed_out: @fw_timeout ended the upload
  * @fw_cancel_tries: times @fw_timeout found no fallback file yet
+ * @ucmd_lock: protects the io_uring command queues and counts
+ * @ucmd: one queue per engine
+ * @ucmds: io_uring commands in flight on the device (ucmd_lock)
+ * @ucmd_closed: remove() has begun: no new io_uring command (ucmd_lock)
  */
 struct edu_dev {
 	struct device dev;
@@ -176,6 +194,11 @@ struct edu_dev {
 	bool fw_closed;
 	bool fw_timed_out;
 	unsigned int fw_cancel_tries;
+
+	spinlock_t ucmd_lock;		/* ucmd queues and counts */
+	struct edu_ucmd_engine ucmd[EDU_UCMD_ENGINES];
+	unsigned int ucmds;
+	bool ucmd_closed;
 };
 
 /**
@@ -191,6 +214,7 @@ struct edu_dev {
  * @fasync: SIGIO subscribers
  * @page: the mmap buffer (EDU_MMAP_SIZE bytes), allocated on first use;
  *	the file's own memory, DMA-mapped only while a transfer runs
+ * @ucmds: io_uring commands of this file in flight (edu->ucmd_lock)
  */
 struct edu_file {
 	struct kref ref;
@@ -204,6 +228,7 @@ struct edu_file {
 	wait_queue_head_t wait;
 	struct fasync_struct *fasync;
 	struct page *page;
+	unsigned int ucmds;
 };
 
 static inline struct edu_dev *to_edu_dev(struct device *dev)
@@ -289,6 +314,13 @@ int edu_fw_request(struct edu_dev *edu, bool upload);
 void edu_fw_wait_idle(struct edu_dev *edu);
 int edu_fw_state_show(struct edu_dev *edu, char *buf);
 void edu_fw_version_str(struct edu_dev *edu, char *buf, size_t len);
+
+/* edu_uring.c: io_uring commands */
+struct io_uring_cmd;
+void edu_ucmd_init(struct edu_dev *edu);
+int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags);
+void edu_ucmd_flush(struct edu_file *ef, const void *owner);
+void edu_ucmd_shutdown(struct edu_dev *edu);
 
 /* edu_cdev.c */
 int edu_chrdev_init(void);

@@ -4,6 +4,7 @@
  *   read/poll/fasync   interrupt events, one struct edu_event per record
  *   mmap               the file's DMA page (zero-copy path)
  *   ioctl              device operations, the copy path, signal registration
+ *   uring_cmd          factorials and the copy path, asynchronously (edu_uring.c)
  * An open file pins struct edu_dev (struct edu_file holds a reference);
  * the hardware behind it may go away, which edu_enter() reports as -ENODEV.
  */
@@ -55,6 +56,13 @@ static int edu_release(struct inode *inode, struct file *file)
 	edu_events_detach(ef);
 	atomic_dec(&ef->edu->open_files);
 	edu_file_put(ef);
+	return 0;
+}
+
+/* Every close(): that file table's queued io_uring commands are cancelled. */
+static int edu_flush(struct file *file, fl_owner_t id)
+{
+	edu_ucmd_flush(file->private_data, id);
 	return 0;
 }
 
@@ -242,12 +250,14 @@ static const struct file_operations edu_fops = {
 	.owner = THIS_MODULE,
 	.open = edu_open,
 	.release = edu_release,
+	.flush = edu_flush,
 	.read = edu_fop_read,
 	.poll = edu_poll,
 	.fasync = edu_fasync,
 	.mmap = edu_mmap,
 	.unlocked_ioctl = edu_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.uring_cmd = edu_ucmd_issue,
 	.llseek = no_llseek,
 };
 
