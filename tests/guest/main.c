@@ -22,6 +22,7 @@ static void run_mode_tests(void)
 	ktap_run(mode, signal_tests);
 	ktap_run(mode, fs_tests);
 	ktap_run(mode, netlink_tests);
+	ktap_run(mode, uring_tests);
 	snprintf(hotplug, sizeof(hotplug), "hotplug.%s", mode);
 	ktap_run(hotplug, hotplug_tests);
 }
@@ -31,9 +32,11 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ktap_plan(2 * (ktap_count(core_tests) + ktap_count(chardev_tests) +
 		       ktap_count(signal_tests) + ktap_count(fs_tests) +
-		       ktap_count(netlink_tests) + ktap_count(hotplug_tests)) +
+		       ktap_count(netlink_tests) + ktap_count(hotplug_tests) +
+		       ktap_count(uring_tests)) +
 		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
 		  ktap_count(route_tests) + ktap_count(privilege_tests) +
+		  ktap_count(uring_once_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
 		  ktap_count(lifetime_tests));
 
@@ -42,6 +45,7 @@ int main(void)
 	ktap_run("firmware", firmware_tests);
 	ktap_run("routes", route_tests);
 	ktap_run("privilege", privilege_tests);
+	ktap_run("uring", uring_once_tests);
 	ktap_run("module", reload_intx_tests);
 	run_mode_tests();
 	ktap_run("module", reload_msi_tests);
