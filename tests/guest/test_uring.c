@@ -352,9 +352,9 @@ static int test_uring_limits(void)
 		cancelled += done[900 + i].res;
 	for (i = 0; i < MAX_TAGS; i++) {
 		CHECK(done[i].got <= 1, "tag %d completed %d times", i, done[i].got);
-		if (done[i].got && i < 900 && done[i].res == -ECANCELED)
+		if (i < 900 && done[i].got && done[i].res == -ECANCELED)
 			cancelled--;
-		if (done[i].got && i < 900 && done[i].res == 1)
+		if (i < 900 && done[i].got && done[i].res == 1)
 			ok++;
 	}
 	CHECK(cancelled == 0, "the cancels' counts and the -ECANCELED differ by %d", cancelled);

@@ -100,7 +100,7 @@ static int run_one(int fd, int kind, uint32_t a, void *buf, uint32_t len)
 {
 	struct io_uring ring;
 	uint64_t tag;
-	int32_t res;
+	int32_t res = 0;
 	int ret;
 
 	ret = edu_uring_init(&ring, 4);
