@@ -168,6 +168,8 @@ static void edu_ucmd_work(struct work_struct *work)
 		edu_ucmd_uncount(edu, uc);
 		spin_unlock(&edu->ucmd_lock);
 		edu_ucmd_complete(uc, ret);
+		/* Commands that fail at once do not sleep: let others run. */
+		cond_resched();
 	}
 }
 

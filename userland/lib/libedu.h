@@ -62,7 +62,8 @@ int edu_genl_request(struct edu_genl *g, struct nl_msg *msg,
 /*
  * uring.c: io_uring commands (docs/uring.md), on liburing: include
  * <liburing.h> and link -luring to use them. A command's user_data is its
- * tag. The prep functions return the SQE, or NULL when the SQ is full.
+ * tag. The prep functions return the SQE, or NULL when the SQ is full or
+ * (errno EINVAL) the op does not fit the ring's SQEs: a transfer needs SQE128.
  */
 struct io_uring;
 struct io_uring_sqe;

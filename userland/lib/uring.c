@@ -5,6 +5,7 @@
  * EDU_URING_CANCEL can name it too. Programs using these link -luring.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <liburing.h>
 
@@ -20,17 +21,27 @@ int edu_uring_init(struct io_uring *ring, unsigned int entries)
 	return io_uring_queue_init_params(entries, ring, &p);
 }
 
-/* A zeroed command SQE carrying arg (size bytes): NULL when the SQ is full. */
+/*
+ * A zeroed command SQE carrying arg (size bytes): NULL when the SQ is full,
+ * or (errno EINVAL) when arg does not fit the ring's SQEs (no SQE128).
+ */
 static struct io_uring_sqe *prep(struct io_uring *ring, int fd, uint32_t op,
 				 uint64_t tag, const void *arg, size_t size)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	size_t sqe_size = sizeof(*sqe);
+	size_t sqe_size = sizeof(struct io_uring_sqe), room;
+	struct io_uring_sqe *sqe;
 
-	if (!sqe)
-		return NULL;
 	if (ring->flags & IORING_SETUP_SQE128)
 		sqe_size *= 2;
+	/* The command area runs to the end of the SQE: 16 bytes, 80 with SQE128. */
+	room = sqe_size - offsetof(struct io_uring_sqe, cmd);
+	if (size > room) {
+		errno = EINVAL;
+		return NULL;
+	}
+	sqe = io_uring_get_sqe(ring);
+	if (!sqe)
+		return NULL;
 	memset(sqe, 0, sqe_size);
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = fd;
