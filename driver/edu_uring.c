@@ -313,19 +313,12 @@ static int edu_ucmd_prep_data(struct edu_ucmd *uc, const struct edu_uring_data *
 	uc->ubuf = u64_to_user_ptr(d->addr);
 	if (!access_ok(uc->ubuf, uc->len))
 		return -EFAULT;
-	if (uc->op == EDU_URING_WRITE_DATA) {
-		uc->buf = memdup_user(uc->ubuf, uc->len);
-		if (IS_ERR(uc->buf)) {
-			int ret = PTR_ERR(uc->buf);
-
-			uc->buf = NULL;
-			return ret;
-		}
-	} else {
-		uc->buf = kmalloc(uc->len, GFP_KERNEL_ACCOUNT);
-		if (!uc->buf)
-			return -ENOMEM;
-	}
+	/* Charged to the submitter, whichever way the data goes. */
+	uc->buf = kmalloc(uc->len, GFP_KERNEL_ACCOUNT);
+	if (!uc->buf)
+		return -ENOMEM;
+	if (uc->op == EDU_URING_WRITE_DATA && copy_from_user(uc->buf, uc->ubuf, uc->len))
+		return -EFAULT;
 	return 0;
 }
 
