@@ -17,6 +17,8 @@
  */
 #include <linux/io_uring.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -45,6 +47,7 @@ struct edu_ucmd {
 	struct io_uring_cmd *cmd;
 	struct edu_file *ef;
 	const void *owner;
+	struct task_struct *submitter;
 	u64 tag;
 	u32 op;
 	unsigned int engine;
@@ -68,6 +71,8 @@ static struct edu_ucmd **edu_ucmd_slot(struct io_uring_cmd *cmd)
 
 static void edu_ucmd_free(struct edu_ucmd *uc)
 {
+	if (uc->submitter)
+		put_task_struct(uc->submitter);
 	edu_file_put(uc->ef);
 	kfree(uc->buf);
 	kfree(uc);
@@ -120,10 +125,26 @@ static void edu_ucmd_complete_list(struct list_head *list, int ret)
 }
 
 /* Runs one command on its engine; the wait for the device is bounded. */
+/*
+ * Its process is exiting (killed, or exit_group with threads), or a thread
+ * of it execs: nobody will read the result. The task reference keeps
+ * ->signal.
+ */
+static bool edu_ucmd_orphaned(struct edu_ucmd *uc)
+{
+	struct signal_struct *sig = uc->submitter->signal;
+
+	return (READ_ONCE(sig->flags) & SIGNAL_GROUP_EXIT) ||
+	       READ_ONCE(sig->group_exec_task) ||
+	       (READ_ONCE(uc->submitter->flags) & PF_EXITING);
+}
+
 static int edu_ucmd_run(struct edu_dev *edu, struct edu_ucmd *uc)
 {
 	int ret;
 
+	if (edu_ucmd_orphaned(uc))
+		return -ECANCELED;
 	ret = edu_enter(edu);
 	if (ret)
 		return ret;
@@ -400,6 +421,12 @@ int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	uc->cmd = cmd;
 	uc->op = cmd->cmd_op;
 	uc->owner = current->files;
+	/*
+	 * The process that submitted it (io-wq and SQPOLL threads belong to
+	 * it too): once it exits or execs, its queued commands do not run,
+	 * whatever holds the file (a fixed-file table, an SQPOLL thread).
+	 */
+	uc->submitter = get_task_struct(current->group_leader);
 	INIT_LIST_HEAD(&uc->node);
 	edu_file_get(ef);
 	uc->ef = ef;
