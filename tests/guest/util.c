@@ -407,3 +407,21 @@ long long stat_of(const char *name, const char *counter)
 	snprintf(path, sizeof(path), "/sys/class/edu/%s/stats/%s", name, counter);
 	return read_text(path, val, sizeof(val)) ? -1 : atoll(val);
 }
+
+int dma_regs(const char *name, unsigned long long *cmd, unsigned long long *count)
+{
+	char path[96], buf[1024], *p;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/edu/%s/regs", name);
+	ret = read_text(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	p = strstr(buf, " dma_count ");
+	if (!p || sscanf(p, " dma_count %llx", count) != 1)
+		return -EIO;
+	p = strstr(buf, " dma_cmd ");
+	if (!p || sscanf(p, " dma_cmd %llx", cmd) != 1)
+		return -EIO;
+	return 0;
+}
