@@ -672,6 +672,119 @@ static int test_route_rmdir_streaming(void)
 	return 0;
 }
 
+#define RL_EVENTS	50
+#define RL_PER_SEC	20	/* docs/routes.md: helpers per second per route */
+#define RL_GO		"/run/edu-rl-go"
+
+/* Lines of the helper's log that name our events. */
+static int rl_log_lines(int *bad)
+{
+	char buf[16384], *line, *save;
+	int n = 0;
+
+	*bad = 0;
+	if (read_text(UPCALL_LOG, buf, sizeof(buf)))
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		if (strncmp(line, "event device=1 type=1 status=0x00040000 seq=", 44))
+			(*bad)++;
+	}
+	return n;
+}
+
+/*
+ * Polled: notes when (at the latest) 1 + RL_PER_SEC helpers had run; true
+ * once every event is handled.
+ */
+static int rl_progress(long long *t_full)
+{
+	long long sent = get_num("rl", "sent");
+
+	if (*t_full < 0 && sent >= 1 + RL_PER_SEC)
+		*t_full = now_ms();
+	return sent + get_num("rl", "dropped") == RL_EVENTS && state_is("rl", "ready");
+}
+
+/*
+ * The upcall rate limit (docs/routes.md): at most 20 helpers per second per
+ * route, more dropped and counted. The first helper (edu-upcall, whose
+ * user command removes itself and then waits to be released) holds the
+ * route while RL_EVENTS - 1 more events queue, each seen in queued. It is
+ * released once its rate window is over (1 s after it started: the rule's
+ * own period, not a guess), so the queued events meet a fresh window. Then,
+ * whatever the helpers' speed: the first 20 of them run; no more than 20
+ * per window that can begin between release and the end; every event is a
+ * helper that ran (sent, one log line each) or dropped, none failed. If 20
+ * helpers ran within 800 ms of the release (surely in one window), the
+ * next event met a full window: something must have been dropped. (On a
+ * slow kernel helpers may run below the limit: then nothing need be.)
+ */
+static int test_route_upcall_rate_limit(void)
+{
+	int fd = edu_open_dev("edu1", O_RDWR), ok, i, lines, bad, windows;
+	long long t_run, t_rel, t_done, t_full, sent, dropped, queued;
+
+	CHECK(fd >= 0, "open");
+	unlink(UPCALL_LOG);
+	unlink(RL_GO);
+	mkdir("/etc/edu-upcall.d", 0755);
+	CHECK(install_script("/etc/edu-upcall.d/run",
+			     "#!/bin/sh\nrm -f /etc/edu-upcall.d/run\ni=0\n"
+			     "while [ ! -e " RL_GO " ] && [ $i -lt 2000 ]; do\n"
+			     "\tsleep 0.01\n\ti=$((i + 1))\ndone\n") == 0, "user command");
+	CHECK(write_text("/proc/sys/dev/edu/upcall_timeout_ms", "30000", 5) == 0, "sysctl");
+	CHECK(make_route("rl", "upcall", NULL, "1") == 0, "route");
+	ok = raise_irq(fd, 0x40000) == 0 && WAIT_FOR(state_is("rl", "running"), 5000);
+	t_run = now_ms();
+	for (i = 1; ok && i < RL_EVENTS; i++)
+		ok = raise_irq(fd, 0x40000) == 0 && WAIT_FOR(get_num("rl", "queued") == i, 5000);
+	queued = get_num("rl", "queued");
+	sent = get_num("rl", "sent");
+	dropped = get_num("rl", "dropped");
+	/* Past the first helper's window, then release it. */
+	while (now_ms() < t_run + 1100)
+		usleep(10000);
+	t_rel = now_ms();
+	write_file(RL_GO, "", 0);
+	t_full = -1;
+	ok = ok && WAIT_FOR(rl_progress(&t_full), 30000);
+	t_done = now_ms();
+	if (!ok || queued != RL_EVENTS - 1 || sent || dropped)
+		remove_route("rl");
+	CHECK(queued == RL_EVENTS - 1 && !sent && !dropped,
+	      "behind the first helper: queued %lld sent %lld dropped %lld", queued, sent,
+	      dropped);
+	CHECK(ok, "not all handled: sent %lld dropped %lld queued %lld state ok %d",
+	      get_num("rl", "sent"), get_num("rl", "dropped"), get_num("rl", "queued"),
+	      state_is("rl", "ready"));
+	sent = get_num("rl", "sent");
+	dropped = get_num("rl", "dropped");
+	queued = get_num("rl", "last_error");
+	remove_route("rl");
+	unlink("/etc/edu-upcall.d/run");
+	unlink(RL_GO);
+	close(fd);
+	lines = rl_log_lines(&bad);
+	windows = 1 + (t_done - t_rel) / 1000;
+	diag("route_upcall_rate_limit: %lld sent, %lld dropped in %lld ms after the release; "
+	     "%d helpers after %lld ms", sent, dropped, t_done - t_rel, 1 + RL_PER_SEC,
+	     t_full - t_rel);
+	CHECK(queued == 0, "last_error %lld: a helper failed", queued);
+	CHECK(sent + dropped == RL_EVENTS, "sent %lld + dropped %lld != %d", sent, dropped,
+	      RL_EVENTS);
+	CHECK(lines == sent && !bad, "%d helper runs logged (%d foreign), sent %lld", lines,
+	      bad, sent);
+	CHECK(sent >= 1 + RL_PER_SEC, "only %lld helpers ran: a fresh window allows %d", sent,
+	      RL_PER_SEC);
+	CHECK(sent - 1 <= RL_PER_SEC * windows, "%lld helpers in %lld ms: over %d a second",
+	      sent - 1, t_done - t_rel, RL_PER_SEC);
+	CHECK(dropped > 0 || t_full < 0 || t_full - t_rel >= 800,
+	      "nothing dropped: %d helpers ran %lld ms after the release", 1 + RL_PER_SEC,
+	      t_full - t_rel);
+	return 0;
+}
+
 const struct test_case route_tests[] = {
 	TEST(route_udp),
 	TEST(route_bad_values),
@@ -688,5 +801,6 @@ const struct test_case route_tests[] = {
 	TEST(route_holds_module_and_reports),
 	TEST(route_allow_remote),
 	TEST(route_rmdir_streaming),
+	TEST(route_upcall_rate_limit),
 	TEST_END
 };
