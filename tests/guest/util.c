@@ -436,3 +436,21 @@ int task_asleep(int pid)
 	p = strrchr(stat, ')');
 	return p && p[1] == ' ' && p[2] == 'S';
 }
+
+int dma_regs(const char *name, unsigned long long *cmd, unsigned long long *count)
+{
+	char path[96], buf[1024], *p;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/edu/%s/regs", name);
+	ret = read_text(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	p = strstr(buf, " dma_count ");
+	if (!p || sscanf(p, " dma_count %llx", count) != 1)
+		return -EIO;
+	p = strstr(buf, " dma_cmd ");
+	if (!p || sscanf(p, " dma_cmd %llx", cmd) != 1)
+		return -EIO;
+	return 0;
+}

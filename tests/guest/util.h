@@ -45,6 +45,12 @@ int task_asleep(int pid);
 /* A counter of /sys/class/edu/NAME/stats/, or -1. */
 long long stat_of(const char *name, const char *counter);
 
+/*
+ * The DMA engine's registers of NAME, from debugfs regs: the command
+ * (bit 0x1 running, 0x2 device to RAM) and the count. 0 or -errno.
+ */
+int dma_regs(const char *name, unsigned long long *cmd, unsigned long long *count);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long now_ms(void);
 
