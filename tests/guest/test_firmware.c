@@ -79,8 +79,9 @@ static int test_default_loaded_at_probe(void)
 	CHECK(n > 0, "no devices");
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "/sys/class/edu/%.15s/firmware_state", names[i]);
-		CHECK(read_text(path, val, sizeof(val)) == 0 && !strcmp(val, "ready\n"),
-		      "%s state '%s'", names[i], val);
+		/* The load started at probe may still run when the suite starts first. */
+		CHECK(WAIT_FOR(read_text(path, val, sizeof(val)) == 0 && strcmp(val, "loading\n"),
+			       5000) && !strcmp(val, "ready\n"), "%s state '%s'", names[i], val);
 		snprintf(path, sizeof(path), "/sys/class/edu/%.15s/firmware_version", names[i]);
 		CHECK(read_text(path, val, sizeof(val)) == 0 && !strcmp(val, "1.0.0\n"),
 		      "%s version '%s'", names[i], val);
