@@ -35,17 +35,20 @@ int main(void)
 		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
 		  ktap_count(route_tests) + ktap_count(privilege_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
-		  ktap_count(lifetime_tests));
+		  ktap_count(lifetime_tests) + ktap_count(stress_tests) +
+		  ktap_count(soak_tests));
 
 	run_mode_tests();
 	ktap_run("tools", tool_tests);
 	ktap_run("firmware", firmware_tests);
 	ktap_run("routes", route_tests);
 	ktap_run("privilege", privilege_tests);
+	ktap_run("stress", stress_tests);
 	ktap_run("module", reload_intx_tests);
 	run_mode_tests();
 	ktap_run("module", reload_msi_tests);
 	ktap_run("lifetime", lifetime_tests);
+	ktap_run("soak", soak_tests);
 
 	printf("# edu-tests: %d failed\n", ktap_failures());
 	return ktap_failures() ? 1 : 0;

@@ -521,13 +521,10 @@ static int victim_works(struct cycle *c)
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/edu/%s/edu/%s", c->bdf, c->victim);
 	if (access(path, F_OK)) {
-		char names[MAX_EDU][16], b[32] = "";
-		int n = edu_names(names, MAX_EDU), i;
+		char name[16];
 
-		for (i = 0; i < n && (bdf_of(names[i], b, sizeof(b)) || strcmp(b, c->bdf)); i++)
-			;
-		CHECK(0, "%s came back as %s, not %s", c->bdf, i < n ? names[i] : "nothing",
-		      c->victim);
+		edu_name_at(c->bdf, name, sizeof(name));
+		CHECK(0, "%s came back as '%s', not %s", c->bdf, name, c->victim);
 	}
 	state[0] = '\0';
 	CHECK(WAIT_FOR(!edu_attr_read(c->victim, "firmware_state", state, sizeof(state)) &&

@@ -127,18 +127,6 @@ static int test_reload_msi(void)
 	return load_and_check("", "msi");
 }
 
-/* The eduN name now bound at bdf, or "" */
-static void name_at(const char *bdf, char *name, size_t len)
-{
-	char names[MAX_EDU][16], b[32];
-	int n = edu_names(names, MAX_EDU), i;
-
-	name[0] = '\0';
-	for (i = 0; i < n; i++)
-		if (!bdf_of(names[i], b, sizeof(b)) && !strcmp(b, bdf))
-			snprintf(name, len, "%.15s", names[i]);
-}
-
 /*
  * Unbind edu0 while a file holds it: the name stays taken until the file
  * is closed (the struct is still referenced), then is free again.
@@ -160,7 +148,7 @@ static int test_unbind_with_open_file(void)
 
 	ret = driver_ctl("bind", bdf);
 	CHECK(ret == 0, "bind: %s", strerror(-ret));
-	name_at(bdf, name, sizeof(name));
+	edu_name_at(bdf, name, sizeof(name));
 	CHECK(name[0] && strcmp(name, "edu0"), "rebound as '%s' while edu0 open",
 	      name);
 	snprintf(path, sizeof(path), "/sys/class/edu/%s/identification", name);
@@ -170,7 +158,7 @@ static int test_unbind_with_open_file(void)
 	CHECK(close(fd) == 0, "close");
 	CHECK(driver_ctl("unbind", bdf) == 0, "unbind again");
 	CHECK(driver_ctl("bind", bdf) == 0, "bind again");
-	name_at(bdf, name, sizeof(name));
+	edu_name_at(bdf, name, sizeof(name));
 	CHECK(!strcmp(name, "edu0"), "rebound as '%s' after close", name);
 	return 0;
 }
@@ -372,13 +360,13 @@ static int test_unbind_with_waiters_and_mmap(void)
 
 	close(fd);	/* the mapping still holds the file */
 	CHECK(driver_ctl("bind", bdf) == 0, "bind");
-	name_at(bdf, name, sizeof(name));
+	edu_name_at(bdf, name, sizeof(name));
 	CHECK(name[0] && strcmp(name, "edu0"), "rebound as '%s' while mapped", name);
 	munmap(map, EDU_MMAP_SIZE);
 
 	CHECK(driver_ctl("unbind", bdf) == 0, "unbind again");
 	CHECK(driver_ctl("bind", bdf) == 0, "bind again");
-	name_at(bdf, name, sizeof(name));
+	edu_name_at(bdf, name, sizeof(name));
 	CHECK(!strcmp(name, "edu0"), "rebound as '%s' after munmap", name);
 	return 0;
 }
@@ -506,7 +494,7 @@ static int test_remove_with_live_mapping(void)
 
 	CHECK(pci_write("/sys/bus/pci/rescan", "1") == 0, "rescan");
 	CHECK(WAIT_FOR(access("/dev/edu1", F_OK) == 0, 10000), "edu1 not back");
-	name_at(bdf, name, sizeof(name));
+	edu_name_at(bdf, name, sizeof(name));
 	CHECK(!strcmp(name, "edu1"), "came back as '%s'", name);
 	fd = edu_open_dev("edu1", O_RDWR);
 	CHECK(fd >= 0, "reopen");

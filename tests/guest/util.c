@@ -199,9 +199,23 @@ static void wait_firmware_idle(void)
 	}
 }
 
+/* No reference on the module: nothing has it open or in use. */
+static int module_idle(void)
+{
+	char val[16];
+
+	return !read_text("/sys/module/edu/refcnt", val, sizeof(val)) && !strcmp(val, "0\n");
+}
+
 int module_unload(void)
 {
 	wait_firmware_idle();
+	/*
+	 * The firmware loader drops its reference just after the driver's
+	 * callback has said "ready": give it a moment. A file held open keeps
+	 * the reference, and the unload is then refused, as it must be.
+	 */
+	WAIT_FOR(module_idle(), 1000);
 	return syscall(SYS_delete_module, "edu", O_NONBLOCK) ? -errno : 0;
 }
 
@@ -275,6 +289,17 @@ int raise_irq(int fd, unsigned int bits)
 	__u32 b = bits;
 
 	return ioctl(fd, EDU_IOC_RAISE_IRQ, &b) ? -errno : 0;
+}
+
+void edu_name_at(const char *bdf, char *name, size_t len)
+{
+	char names[MAX_EDU][16], b[32];
+	int n = edu_names(names, MAX_EDU), i;
+
+	name[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (!bdf_of(names[i], b, sizeof(b)) && !strcmp(b, bdf))
+			snprintf(name, len, "%.15s", names[i]);
 }
 
 int driver_ctl(const char *op, const char *bdf)

@@ -32,6 +32,8 @@ int module_load(const char *params);
 
 /* The PCI address behind eduN ("" if none). */
 int bdf_of(const char *name, char *bdf, size_t len);
+/* The eduN name now bound at bdf into name, or "". */
+void edu_name_at(const char *bdf, char *name, size_t len);
 /* Writes bdf to /sys/bus/pci/drivers/edu/OP (bind, unbind): 0 or -errno. */
 int driver_ctl(const char *op, const char *bdf);
 
