@@ -4,7 +4,7 @@
 # with the guest's diagnostics, and copies them to OUT/results.tap.
 #
 # Usage: run-lane.sh LANE KERNEL INITRD OUT [TIMEOUT]
-# Environment: EDU_TESTS, FUZZ_SECONDS, FUZZ_SEED, STRESS_SECONDS,
+# Environment: EDU_TESTS, FUZZ_SECONDS, FUZZ_SEED, FUZZ_TRACE, STRESS_SECONDS,
 # SOAK_RELOADS, SOAK_REBINDS (passed to the suite, docs/testing.md);
 # EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
 # the lane proves, as iommu_active, that the devices' DMA was translated);
@@ -36,7 +36,7 @@ report() {	# report OK|FAIL NAME [DETAIL...]
 # The suite's knobs reach it through the kernel command line (init passes
 # unknown parameters on as environment variables).
 params="EDU_MODE=test EDU_COUNT=$count"
-for v in EDU_TESTS FUZZ_SECONDS FUZZ_SEED STRESS_SECONDS SOAK_RELOADS SOAK_REBINDS; do
+for v in EDU_TESTS FUZZ_SECONDS FUZZ_SEED FUZZ_TRACE STRESS_SECONDS SOAK_RELOADS SOAK_REBINDS; do
 	[ -n "${!v:-}" ] && params+=" $v=${!v}"
 done
 
