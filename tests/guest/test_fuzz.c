@@ -1532,7 +1532,7 @@ static int file_op(struct fuzz *f, const struct target *t)
 			FCHECK(f, !strcmp(before, after), "refused (%s) write of '%.40s' changed %s: %s -> %s",
 			       en(e), val, t->path, before, after);
 		}
-		if (ret > 0 && t->flags & T_FACTORIAL && kind == P_VALID) {
+		if (ret > 0 && t->flags & T_FACTORIAL && p == val) {
 			long n;
 
 			val[len < sizeof(val) ? len : sizeof(val) - 1] = '\0';
@@ -2070,8 +2070,11 @@ static int upload(struct fuzz *f, const char *dev, const unsigned char *img, siz
 	snprintf(dir, sizeof(dir), "/sys/class/firmware/edu-upload-%s", dev);
 	ret = write_text(trig, "1", 1);
 	if (ret == -EBUSY) {
+		/* Only a load still in progress may refuse a new one. */
 		firmware_settle();
 		ret = write_text(trig, "1", 1);
+		if (ret == -EBUSY)
+			fw_state(dev, state, slen);
 	}
 	if (ret)
 		return ret;
@@ -2129,7 +2132,7 @@ static int fuzz_firmware(struct fuzz *f)
 	int ndev = ndevices();
 
 	while (running(f)) {
-		char dev[16], before[32], after[32], state[96], want[96], trig[96];
+		char dev[16], before[32], after[32], state[96] = "", want[96], trig[96];
 		const char *reason;
 		int mode = chance(f, 80) ? UP_NORMAL : chance(f, 50) ? UP_CANCEL : UP_CHAOS, ret;
 		size_t len;
@@ -2155,8 +2158,9 @@ static int fuzz_firmware(struct fuzz *f)
 		len = mutate(f, img, sizeof(img));
 		fw_version(dev, before, sizeof(before));
 		ret = upload(f, dev, img, len, mode, state, sizeof(state));
-		FCHECK(f, ret == 0, "upload of %zu bytes to %s: %s (state '%s')", len, dev,
-		       strerror(-ret), state);
+		FCHECK(f, ret == 0, "upload of %zu bytes to %s: %s (firmware_state '%s'%s)", len,
+		       dev, strerror(-ret), state, ret == -EBUSY && strcmp(state, "loading") ?
+		       ": the trigger is refused although the last load ended" : "");
 		fw_version(dev, after, sizeof(after));
 		if (mode == UP_CHAOS) {
 			FCHECK(f, !strcmp(state, "ready") || !strcmp(after, before),
