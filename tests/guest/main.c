@@ -34,6 +34,7 @@ int main(void)
 		       ktap_count(netlink_tests) + ktap_count(hotplug_tests)) +
 		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
 		  ktap_count(route_tests) + ktap_count(privilege_tests) +
+		  ktap_count(fuzz_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
 		  ktap_count(lifetime_tests) + ktap_count(stress_tests) +
 		  ktap_count(soak_tests));
@@ -44,6 +45,7 @@ int main(void)
 	ktap_run("routes", route_tests);
 	ktap_run("privilege", privilege_tests);
 	ktap_run("stress", stress_tests);
+	ktap_run("fuzz", fuzz_tests);
 	ktap_run("module", reload_intx_tests);
 	run_mode_tests();
 	ktap_run("module", reload_msi_tests);

@@ -14,6 +14,7 @@ extern const struct test_case firmware_tests[];	/* test_firmware.c */
 extern const struct test_case netlink_tests[];	/* test_netlink.c: per mode */
 extern const struct test_case route_tests[];	/* test_routes.c */
 extern const struct test_case privilege_tests[];	/* test_privilege.c */
+extern const struct test_case fuzz_tests[];	/* test_fuzz.c */
 extern const struct test_case reload_intx_tests[];	/* test_module.c */
 extern const struct test_case reload_msi_tests[];
 extern const struct test_case lifetime_tests[];
