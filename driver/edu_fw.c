@@ -250,12 +250,27 @@ static void edu_fw_done(const struct firmware *fw, void *context)
  */
 int edu_fw_request(struct edu_dev *edu, bool upload)
 {
+	bool announcing;
 	int ret;
 
-	mutex_lock(&edu->fw_lock);
-	if (edu->fw_closed || edu->fw_pending) {
+	for (;;) {
+		mutex_lock(&edu->fw_lock);
+		if (edu->fw_closed) {
+			mutex_unlock(&edu->fw_lock);
+			return -ENODEV;
+		}
+		if (!edu->fw_pending)
+			break;
+		/*
+		 * The last load's result is visible already and only its event
+		 * is left to post: it counts as over, so wait for that briefly
+		 * rather than refuse a caller who saw the result.
+		 */
+		announcing = edu->fw_state != EDU_FW_LOADING;
 		mutex_unlock(&edu->fw_lock);
-		return edu->fw_closed ? -ENODEV : -EBUSY;
+		if (!announcing ||
+		    !wait_event_timeout(edu->fw_wait, !READ_ONCE(edu->fw_pending), HZ))
+			return -EBUSY;
 	}
 	edu->fw_pending = true;
 	edu->fw_uploading = upload;

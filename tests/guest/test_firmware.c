@@ -339,6 +339,41 @@ static int test_upload_unbind(void)
 	return 0;
 }
 
+/*
+ * A load is over once its result is out: a program that triggers the next
+ * upload the moment it reads the last one's event (or its state) is not
+ * refused with EBUSY. The fuzzer found that window: the event went out
+ * before the load counted as ended.
+ */
+static int test_trigger_after_result(void)
+{
+	const char *loading = "/sys/class/firmware/edu-upload-edu0/loading";
+	const char *data = "/sys/class/firmware/edu-upload-edu0/data";
+	int fd = edu_open_dev("edu0", O_RDONLY), i, ret;
+	struct edu_event ev;
+	char val[96];
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(wait_not_loading(val, sizeof(val), 5) == 0, "the probe's load never ended");
+	ret = write_text(ATTR "firmware_upload", "1", 1);
+	for (i = 0; i < 20 && ret == 0; i++) {
+		CHECK(wait_fallback() == 0, "no fallback %d", i);
+		/* Garbage: the load fails at once, and says so. */
+		CHECK(write_text(loading, "1", 1) == 0 && write_text(data, "junk", 4) == 0 &&
+		      write_text(loading, "0", 1) == 0, "upload %d", i);
+		do
+			ret = next_event(fd, 5000, &ev);
+		while (!ret && ev.type != EDU_EVENT_FIRMWARE_FAILED);
+		CHECK(ret == 0, "no FIRMWARE_FAILED event %d: %s", i, strerror(-ret));
+		ret = write_text(ATTR "firmware_upload", "1", 1);
+	}
+	close(fd);
+	CHECK(ret == 0, "trigger %d right after the event: %s", i, strerror(-ret));
+	CHECK(wait_fallback() == 0 && write_text(loading, "-1", 2) == 0, "cancel");
+	CHECK(wait_not_loading(val, sizeof(val), 5) == 0, "still loading");
+	return 0;
+}
+
 static int test_upload_trigger_strict(void)
 {
 	int st;
@@ -963,6 +998,7 @@ const struct test_case firmware_tests[] = {
 	TEST(upload_timeout),
 	TEST(upload_unbind),
 	TEST(upload_trigger_strict),
+	TEST(trigger_after_result),
 	TEST(upload_during_dma),
 	TEST(missing_firmware_file),
 	TEST(fail_after_copy),
