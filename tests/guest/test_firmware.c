@@ -73,7 +73,7 @@ static int upload(const char *path, char *out, size_t len)
 
 static int test_default_loaded_at_probe(void)
 {
-	char names[MAX_EDU][16], path[128], val[64], proc[4096];
+	char names[MAX_EDU][16], path[128], val[64] = "", proc[4096];
 	int n = edu_names(names, MAX_EDU), i;
 
 	CHECK(n > 0, "no devices");
@@ -619,9 +619,9 @@ static int start_upload(const unsigned char *image, size_t len, int *data)
 	if (*data < 0)
 		return -errno;
 	if (write(*data, image, len) != (ssize_t)len) {
-		ret = -errno;
+		ret = errno ? -errno : -EIO;	/* a short write sets none */
 		close(*data);
-		return ret ? ret : -EIO;
+		return ret;
 	}
 	return 0;
 }

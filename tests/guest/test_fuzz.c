@@ -882,7 +882,7 @@ struct map {
 };
 
 static unsigned char *scratch;	/* SLOTS reserved pairs of pages for MAP_FIXED */
-static int used[SLOTS];
+static int slot_used[SLOTS];
 
 static void slot_reserve(int slot)
 {
@@ -894,7 +894,7 @@ static void map_drop(struct map *m)
 {
 	if (m->slot >= 0) {
 		slot_reserve(m->slot);
-		used[m->slot] = 0;
+		slot_used[m->slot] = 0;
 	} else
 		munmap(m->p, m->len);
 	m->p = NULL;
@@ -952,7 +952,7 @@ static int fuzz_mmap(struct fuzz *f)
 			if (m->p)
 				map_drop(m);
 			if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-				for (slot = 0; slot < SLOTS && used[slot]; slot++)
+				for (slot = 0; slot < SLOTS && slot_used[slot]; slot++)
 					;
 				if (slot == SLOTS)
 					continue;
@@ -975,7 +975,7 @@ static int fuzz_mmap(struct fuzz *f)
 			m->fd = idx;
 			m->slot = (flags & MAP_FIXED) ? slot : -1;
 			if (m->slot >= 0)
-				used[slot] = 1;
+				slot_used[slot] = 1;
 			m->advised = 0;
 			m->rdonly = !(fcntl(fds[idx], F_GETFL) & O_RDWR);
 			if (flags & MAP_ANONYMOUS) {

@@ -171,7 +171,7 @@ static void run_waiter(struct report *r, int fd, unsigned int kind)
 }
 
 /* Writes a pattern and reads it back, until told to stop: never a fault. */
-static void run_mmap(struct report *r, int fd, volatile int *stop)
+static void run_mmap(struct report *r, int fd, const volatile int *stop)
 {
 	unsigned char *m = mmap(NULL, EDU_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	unsigned int i;
@@ -663,7 +663,7 @@ static void clean_up(struct cycle *c)
 /* One cycle: work under way, unplug, check, plug, check again. */
 static int cycle_body(struct cycle *c)
 {
-	long long sent = 0, udp = 0, tcp = 0, upcall = 0, t0;
+	long long sent = 0, t0;
 	unsigned int work = c->work;
 	const char *victim = c->victim;
 	int fd, ret, i;
@@ -684,9 +684,9 @@ static int cycle_body(struct cycle *c)
 	CHECK(start_children(c) == 0, "fork");
 	CHECK(WAIT_FOR(children_busy(c), 10000), "the work never got under way");
 	if (work & W_ROUTES) {
-		udp = route_num("hp-udp", "sent");
-		tcp = route_num("hp-tcp", "sent");
-		upcall = route_num("hp-upcall", "sent");
+		long long udp = route_num("hp-udp", "sent"), tcp = route_num("hp-tcp", "sent");
+		long long upcall = route_num("hp-upcall", "sent");
+
 		CHECK(WAIT_FOR(routes_flowing(udp, tcp, upcall), 10000),
 		      "routes not streaming: sent %lld/%lld/%lld", route_num("hp-udp", "sent"),
 		      route_num("hp-tcp", "sent"), route_num("hp-upcall", "sent"));
