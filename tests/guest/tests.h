@@ -17,6 +17,8 @@ extern const struct test_case privilege_tests[];	/* test_privilege.c */
 extern const struct test_case reload_intx_tests[];	/* test_module.c */
 extern const struct test_case reload_msi_tests[];
 extern const struct test_case lifetime_tests[];
+extern const struct test_case eventfd_tests[];	/* test_eventfd.c: per mode */
+extern const struct test_case ring_tests[];	/* test_ring.c: per mode */
 extern const struct test_case hotplug_tests[];	/* test_hotplug.c: per mode */
 
 #endif /* TESTS_H */
