@@ -29,6 +29,20 @@
 
 #define EVFDS_FILE "/sys/kernel/debug/edu/edu0/eventfds"
 
+/*
+ * edu0 once its firmware load is over: a load (after the module's load or
+ * a rebind) moves data by DMA and posts events of its own.
+ */
+static int open0(int flags)
+{
+	char state[64] = "";
+
+	if (!WAIT_FOR(!edu_attr_read("edu0", "firmware_state", state, sizeof(state)) &&
+		      strncmp(state, "loading", 7), 10000))
+		return -ETIMEDOUT;
+	return edu_open_dev("edu0", flags);
+}
+
 static int evfd_set(int fd, int efd, unsigned int classes)
 {
 	struct edu_eventfd r = { .fd = efd, .classes = classes };
@@ -128,7 +142,7 @@ static int watch_result(pid_t pid, const char *out, const char *s1, const char *
 /* eductl watch --eventfd: the doorbell, then the events read from the file. */
 static int test_eventfd_eductl(void)
 {
-	int fd = edu_open_dev("edu0", O_RDWR);
+	int fd = open0(O_RDWR);
 	long long base = evfd_regs();
 	pid_t pid;
 
@@ -148,7 +162,7 @@ static int test_eventfd_eductl(void)
 static int test_eventfd_counts(void)
 {
 	enum { N = 7 };
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
+	int fd = open0(O_RDWR | O_NONBLOCK);
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), i;
 	long long base = evfd_regs();
 
@@ -178,19 +192,19 @@ static int test_eventfd_counts(void)
 static int test_eventfd_classes(void)
 {
 	struct edu_factorial fact = { .n = 5 };
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK), e[3], i;
+	int fd = open0(O_RDWR | O_NONBLOCK), eng = open0(O_RDWR), e[3], i;
 	unsigned char buf[16] = { 0 };
 
-	CHECK(fd >= 0, "open");
+	CHECK(fd >= 0 && eng >= 0, "open");
 	for (i = 0; i < 3; i++) {
 		e[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		CHECK(e[i] >= 0, "eventfd");
 		CHECK(evfd_set(fd, e[i], 1u << i) == 0, "register class %d: %s", i,
 		      strerror(errno));
 	}
-	CHECK(ioctl(fd, EDU_IOC_FACTORIAL, &fact) == 0 && fact.result == 120, "5!");
+	CHECK(ioctl(eng, EDU_IOC_FACTORIAL, &fact) == 0 && fact.result == 120, "5!");
 	CHECK(WAIT_FOR(evfd_take(e[0]) == 1, 2000), "factorial eventfd");
-	CHECK(write_window(fd, 0, buf, sizeof(buf)) == 0, "dma");
+	CHECK(write_window(eng, 0, buf, sizeof(buf)) == 0, "dma: %s", strerror(errno));
 	CHECK(WAIT_FOR(evfd_take(e[1]) == 1, 2000), "DMA eventfd");
 	CHECK(raise_handled(fd, 0x20000) == 0, "raise");
 	CHECK(evfd_take(e[2]) == 1, "other eventfd");
@@ -207,6 +221,7 @@ static int test_eventfd_classes(void)
 	CHECK(evfd_take(e[1]) == 0 && evfd_take(e[2]) == 0, "replaced eventfd rang");
 	for (i = 0; i < 3; i++)
 		close(e[i]);
+	close(eng);
 	close(fd);
 	return 0;
 }
@@ -214,8 +229,8 @@ static int test_eventfd_classes(void)
 /* One eventfd on two files: one count per file per event; closing a file ends its part. */
 static int test_eventfd_shared(void)
 {
-	int a = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
-	int b = edu_open_dev("edu0", O_RDONLY | O_NONBLOCK);
+	int a = open0(O_RDWR | O_NONBLOCK);
+	int b = open0(O_RDONLY | O_NONBLOCK);
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), other = eventfd(0, EFD_NONBLOCK);
 	long long base = evfd_regs();
 
@@ -246,7 +261,7 @@ static int test_eventfd_shared(void)
  */
 static int test_eventfd_close(void)
 {
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
+	int fd = open0(O_RDWR | O_NONBLOCK);
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), dup_fd;
 	long long base = evfd_regs();
 
@@ -277,7 +292,7 @@ static int test_eventfd_close(void)
 /* Bad input: the right errno, and the registration in place stays. */
 static int test_eventfd_bad_input(void)
 {
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
+	int fd = open0(O_RDWR | O_NONBLOCK);
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), null = open("/dev/null", O_RDONLY);
 	struct edu_eventfd r = { .fd = efd, .classes = EDU_EVFD_OTHER };
 	long long base;
@@ -312,7 +327,7 @@ static int test_eventfd_bad_input(void)
 /* No privilege: a read-only file of an unprivileged process registers. */
 static int nobody_registers(void *arg)
 {
-	int fd = edu_open_dev("edu0", O_RDONLY), efd = eventfd(0, 0), ret;
+	int fd = open0(O_RDONLY), efd = eventfd(0, 0), ret;
 
 	(void)arg;
 	if (fd < 0 || efd < 0)
@@ -336,7 +351,7 @@ static int test_eventfd_unprivileged(void)
  */
 static int eventfd_removal(int hot)
 {
-	int fd = edu_open_dev("edu0", O_RDONLY | O_NONBLOCK), efd = eventfd(0, 0);
+	int fd = open0(O_RDONLY | O_NONBLOCK), efd = eventfd(0, 0);
 	struct pollfd p = { .events = POLLIN };
 	char bdf[32], cls[64];
 	struct edu_event ev;

@@ -27,6 +27,20 @@
 #include "tests.h"
 #include "util.h"
 
+/*
+ * edu0 once its firmware load is over: a load (after the module's load or
+ * a rebind) moves data by DMA and posts events of its own.
+ */
+static int open0(int flags)
+{
+	char state[64] = "";
+
+	if (!WAIT_FOR(!edu_attr_read("edu0", "firmware_state", state, sizeof(state)) &&
+		      strncmp(state, "loading", 7), 10000))
+		return -ETIMEDOUT;
+	return edu_open_dev("edu0", flags);
+}
+
 static int raise_handled(int fd, unsigned int bits)
 {
 	long long irqs = stat_of("edu0", "irqs");
@@ -123,7 +137,7 @@ static int ring_mapped(pid_t pid)
 /* eductl watch --ring (a read-only file: the consumer index by ioctl). */
 static int test_ring_eductl(void)
 {
-	int fd = edu_open_dev("edu0", O_RDWR);
+	int fd = open0(O_RDWR);
 	pid_t pid;
 
 	CHECK(fd >= 0, "open");
@@ -142,7 +156,7 @@ static int test_ring_eductl(void)
 static int test_ring_basic(void)
 {
 	enum { ENTRIES = 8, N = 5 };
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK), i, got;
+	int fd = open0(O_RDWR | O_NONBLOCK), i, got;
 	struct edu_event ev[ENTRIES];
 	struct edu_ring r;
 
@@ -191,7 +205,7 @@ static int test_ring_basic(void)
 static int test_ring_overflow(void)
 {
 	enum { ENTRIES = 4, EXTRA = 3 };
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK), i;
+	int fd = open0(O_RDWR | O_NONBLOCK), i;
 	struct edu_event ev[ENTRIES];
 	long long before = dropped();
 	struct edu_ring r;
@@ -225,7 +239,7 @@ static int test_ring_overflow(void)
  */
 static int test_ring_malicious(void)
 {
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
+	int fd = open0(O_RDWR | O_NONBLOCK);
 	long long before = dropped();
 	struct edu_event ev;
 	struct edu_ring r;
@@ -263,8 +277,8 @@ static int test_ring_malicious(void)
 /* A read-only file: a read-only mapping, the consumer index by ioctl. */
 static int test_ring_readonly(void)
 {
-	int fd = edu_open_dev("edu0", O_RDONLY | O_NONBLOCK);
-	int root = edu_open_dev("edu0", O_RDWR);
+	int fd = open0(O_RDONLY | O_NONBLOCK);
+	int root = open0(O_RDWR);
 	struct edu_event ev[4];
 	struct edu_ring r;
 	__u32 idx;
@@ -301,7 +315,7 @@ static int test_ring_bad_input(void)
 		0, 1, 3, 6, 100, EDU_RING_MAX_ENTRIES + 1, EDU_RING_MAX_ENTRIES * 2,
 		0x80000000u, 0xffffffffu,
 	};
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
+	int fd = open0(O_RDWR | O_NONBLOCK);
 	struct edu_ring_setup s = { 0 };
 	unsigned int i;
 	__u32 idx = 0;
@@ -362,7 +376,7 @@ static int test_ring_bad_input(void)
  */
 static int test_ring_maps_fork(void)
 {
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK), st;
+	int fd = open0(O_RDWR | O_NONBLOCK), st;
 	struct edu_ring_setup s = { 0 };
 	struct edu_ring_header *a, *b;
 	pid_t pid;
@@ -413,7 +427,7 @@ static int test_ring_maps_fork(void)
 /* No privilege: an unprivileged process sets up, maps and consumes a ring. */
 static int test_ring_unprivileged(void)
 {
-	int root = edu_open_dev("edu0", O_RDWR), ready[2], st;
+	int root = open0(O_RDWR), ready[2], st;
 	pid_t pid;
 	char c;
 
@@ -428,7 +442,7 @@ static int test_ring_unprivileged(void)
 
 		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 			_exit(10);
-		fd = edu_open_dev("edu0", O_RDONLY);
+		fd = open0(O_RDONLY);
 		if (fd < 0 || edu_ring_open(fd, 4, &r))
 			_exit(1);
 		if (write(ready[1], "x", 1) != 1)
@@ -454,7 +468,7 @@ static int test_ring_unprivileged(void)
  */
 static int ring_removal(int hot)
 {
-	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK), st, ret;
+	int fd = open0(O_RDWR | O_NONBLOCK), st, ret;
 	struct edu_event ev;
 	struct edu_ring r;
 	char bdf[32], val[32];
