@@ -48,13 +48,15 @@ static void test_ring_in_order(void)
 	struct edu_event out[ENTRIES];
 	struct edu_ring r;
 	unsigned int seq = 1, want = 1, i, round;
-	int ok = 1, n;
+	int ok = 1;
 
 	EXPECT(fake_ring(&r));
 	if (!r.hdr)
 		return result(0, "ring_in_order");
 	EXPECT(edu_ring_consume(&r, out, ENTRIES) == 0);
 	for (round = 0; round < 5; round++) {
+		int n;
+
 		for (i = 0; i < 3; i++)
 			produce(&r, seq++);
 		/* A batch of 2, then the rest. */
