@@ -73,14 +73,32 @@ static long long evfd_regs(void)
 	return strtoll(buf, NULL, 10);
 }
 
-/* Raises bits on edu0 through fd and waits until the handler took them. */
+/*
+ * A plain file of edu0 that paces the test: the handler posts an event to
+ * every file under one lock hold, so once this file has it, so do the
+ * others (and their eventfds and rings). The interrupt counter alone is
+ * not enough: it goes up before the event is posted, and on PREEMPT_RT
+ * the handler thread can be preempted in between.
+ */
+static int pacer = -1;
+
+static void pacer_close(void)
+{
+	if (pacer >= 0)
+		close(pacer);
+	pacer = -1;
+}
+
+/* Raises bits on edu0 through fd; returns once every file has the event. */
 static int raise_handled(int fd, unsigned int bits)
 {
-	long long irqs = stat_of("edu0", "irqs");
+	struct edu_event ev;
 
-	if (raise_irq(fd, bits))
+	if (pacer < 0)
+		pacer = edu_open_dev("edu0", O_RDONLY | O_NONBLOCK);
+	if (pacer < 0 || raise_irq(fd, bits))
 		return -1;
-	return WAIT_FOR(stat_of("edu0", "irqs") > irqs, 2000) ? 0 : -1;
+	return next_event(pacer, 2000, &ev) == 0 && ev.irq_status == bits ? 0 : -1;
 }
 
 /* Reads exactly n events from fd (non-blocking), no more queued. */
@@ -388,6 +406,7 @@ static int eventfd_removal(int hot)
 	CHECK(evfd_set(fd, -1, EDU_EVFD_DMA) == -ENODEV, "unregister after removal");
 	close(fd);
 	close(efd);
+	pacer_close();
 	ret = hot ? hotplug_plug(bdf) : driver_ctl("bind", bdf);
 	CHECK(ret == 0, "back: %s", strerror(-ret));
 	CHECK(read_text("/sys/class/edu/edu0/identification", cls, sizeof(cls)) == 0,
