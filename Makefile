@@ -140,6 +140,7 @@ _run: _all
 $(RESULTS)/unit.tap: $(B)/unit/test_parse _firmware
 	@mkdir -p $(RESULTS)
 	@{ tests/harness/run-unit.sh $(B)/unit/test_parse; \
+	  tests/harness/run-unit.sh $(B)/unit/test_ring; \
 	  tests/harness/run-unit.sh $(B)/unit/test_fwimage $(B)/firmware/mkedufw; } | tee $@
 
 # Direct DMA, and the Debian kernel has none of the debug lane's checkers.

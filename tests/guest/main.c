@@ -22,6 +22,8 @@ static void run_mode_tests(void)
 	ktap_run(mode, signal_tests);
 	ktap_run(mode, fs_tests);
 	ktap_run(mode, netlink_tests);
+	ktap_run(mode, eventfd_tests);
+	ktap_run(mode, ring_tests);
 	snprintf(hotplug, sizeof(hotplug), "hotplug.%s", mode);
 	ktap_run(hotplug, hotplug_tests);
 }
@@ -31,7 +33,8 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ktap_plan(2 * (ktap_count(core_tests) + ktap_count(chardev_tests) +
 		       ktap_count(signal_tests) + ktap_count(fs_tests) +
-		       ktap_count(netlink_tests) + ktap_count(hotplug_tests)) +
+		       ktap_count(netlink_tests) + ktap_count(eventfd_tests) +
+		       ktap_count(ring_tests) + ktap_count(hotplug_tests)) +
 		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
 		  ktap_count(route_tests) + ktap_count(privilege_tests) +
 		  ktap_count(fuzz_tests) +

@@ -18,6 +18,8 @@ extern const struct test_case fuzz_tests[];	/* test_fuzz.c */
 extern const struct test_case reload_intx_tests[];	/* test_module.c */
 extern const struct test_case reload_msi_tests[];
 extern const struct test_case lifetime_tests[];
+extern const struct test_case eventfd_tests[];	/* test_eventfd.c: per mode */
+extern const struct test_case ring_tests[];	/* test_ring.c: per mode */
 extern const struct test_case hotplug_tests[];	/* test_hotplug.c: per mode */
 extern const struct test_case stress_tests[];	/* test_stress.c */
 extern const struct test_case soak_tests[];	/* test_soak.c */
