@@ -168,9 +168,12 @@ $(RESULTS)/debug.tap: _debug $(AGENT)
 	@cp $(B)/lanes/debug/results.tap $@
 
 # PREEMPT_RT: spinlocks sleep and interrupt handlers run in threads.
+# noirqdebug: QEMU's UARTs raise a transmit interrupt per character at once,
+# so the threaded 8250 handler finds most of them already served, and the
+# kernel would take the results port's line for a stuck one and disable it.
 $(RESULTS)/rt.tap: $(RT)/initramfs.cpio.gz $(AGENT)
 	@mkdir -p $(RESULTS)
-	@HOTPLUG_AGENT=$(AGENT) IOMMU=0 EXPECT_CHECKERS=0 $(call soak,100,25) \
+	@HOTPLUG_AGENT=$(AGENT) KERNEL_ARGS=noirqdebug IOMMU=0 EXPECT_CHECKERS=0 $(call soak,100,25) \
 		tests/harness/run-lane.sh rt $(RT)/vmlinuz $(RT)/initramfs.cpio.gz \
 		$(B)/lanes/rt $(or $(LANE_TIMEOUT),900)
 	@cp $(B)/lanes/rt/results.tap $@

@@ -7,7 +7,7 @@
 # Environment: EDU_TESTS, FUZZ_SECONDS, FUZZ_SEED, FUZZ_TRACE, STRESS_SECONDS, STRESS_WORKERS,
 # SOAK_RELOADS, SOAK_REBINDS (passed to the suite, docs/testing.md);
 # HOTPLUG_AGENT (the built tests/harness/hotplug-agent; without it the
-# hotplug tests fail); EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
+# hotplug tests fail); KERNEL_ARGS (more kernel parameters); EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
 # the lane proves, as iommu_active, that the devices' DMA was translated);
 # EXTRA_PATTERNS, a file of extra regular expressions that fail the lane
 # when the kernel log matches one (the debug lane's KASAN, lockdep, ...
@@ -36,7 +36,7 @@ report() {	# report OK|FAIL NAME [DETAIL...]
 
 # The suite's knobs reach it through the kernel command line (init passes
 # unknown parameters on as environment variables).
-params="EDU_MODE=test EDU_COUNT=$count"
+params="EDU_MODE=test EDU_COUNT=$count${KERNEL_ARGS:+ $KERNEL_ARGS}"
 for v in EDU_TESTS FUZZ_SECONDS FUZZ_SEED FUZZ_TRACE STRESS_SECONDS STRESS_WORKERS SOAK_RELOADS SOAK_REBINDS; do
 	[ -n "${!v:-}" ] && params+=" $v=${!v}"
 done
