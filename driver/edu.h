@@ -238,6 +238,7 @@ extern unsigned int edu_log_level;
 
 /* edu_base.c: below every channel */
 extern struct workqueue_struct *edu_wq;
+extern struct workqueue_struct *edu_evfd_wq;
 int edu_base_init(void);
 void edu_base_exit(void);
 int edu_enter(struct edu_dev *edu);

@@ -15,6 +15,12 @@
  *    waiter wakes and finds ENODEV on the device file, then dropped.
  * Whoever takes a registration out of its slot (under events_lock) frees
  * it; the work item of one taken by another is cancelled before the free.
+ * A work item that took its own may still be freeing it (and touching the
+ * device) when the file closes or the device goes: both flush the
+ * clean-ups' workqueue before they let go of the device.
+ *
+ * At most EDU_EVFD_MAX registrations per device: each costs the interrupt
+ * handler a signal and a walk of the eventfd's wait queue.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -23,6 +29,9 @@
 #include <linux/workqueue.h>
 
 #include "edu.h"
+
+/* Registrations per device (docs/eventfd.md). */
+#define EDU_EVFD_MAX	64
 
 /**
  * struct edu_evfd - one eventfd registered for one class of one file
@@ -115,7 +124,7 @@ static int edu_evfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 	struct edu_evfd *reg = container_of(wait, struct edu_evfd, wait);
 
 	if (key_to_poll(key) & EPOLLHUP)
-		schedule_work(&reg->hup);
+		queue_work(edu_evfd_wq, &reg->hup);
 	return 0;
 }
 
@@ -158,7 +167,13 @@ static struct edu_evfd *edu_evfd_new(struct edu_file *ef, unsigned int cls,
 		kfree(reg);
 		return ERR_PTR(-EINVAL);
 	}
-	atomic_inc(&ef->edu->evfd_count);
+	if (atomic_inc_return(&ef->edu->evfd_count) > EDU_EVFD_MAX) {
+		atomic_dec(&ef->edu->evfd_count);
+		remove_wait_queue(reg->wqh, &reg->wait);
+		eventfd_ctx_put(reg->ctx);
+		kfree(reg);
+		return ERR_PTR(-ENOSPC);
+	}
 	return reg;
 }
 
@@ -168,7 +183,8 @@ static struct edu_evfd *edu_evfd_new(struct edu_file *ef, unsigned int cls,
  * @req: the eventfd (or -1) and its classes
  *
  * Return: 0; -EINVAL for no class, an unknown class, flags or reserved
- * bits, or an fd that is not an eventfd; -EBADF for a bad fd; -ENOMEM.
+ * bits, or an fd that is not an eventfd; -EBADF for a bad fd; -ENOSPC
+ * past EDU_EVFD_MAX registrations on the device; -ENOMEM.
  * Nothing changes on error.
  */
 int edu_eventfd_set(struct edu_file *ef, const struct edu_eventfd *req)
@@ -286,6 +302,8 @@ void edu_eventfd_release(struct edu_file *ef)
 	edu_eventfd_take(ef, &list);
 	spin_unlock_irq(&ef->edu->events_lock);
 	edu_eventfd_free_list(&list);
+	/* A clean-up of one of ours that took it itself: let it finish. */
+	flush_workqueue(edu_evfd_wq);
 }
 
 /*
@@ -305,4 +323,5 @@ void edu_eventfd_shutdown(struct edu_dev *edu)
 	}
 	spin_unlock_irq(&edu->events_lock);
 	edu_eventfd_free_list(&list);
+	flush_workqueue(edu_evfd_wq);
 }

@@ -262,9 +262,10 @@ int edu_fw_request(struct edu_dev *edu, bool upload)
 		if (!edu->fw_pending)
 			break;
 		/*
-		 * The last load's result is visible already and only its event
-		 * is left to post: it counts as over, so wait for that briefly
-		 * rather than refuse a caller who saw the result.
+		 * The last load's result is visible already; what is left is
+		 * its event (and, after a failed write, putting the old image
+		 * back). Wait for that a second rather than refuse a caller
+		 * who saw the result; a longer restore still gets -EBUSY.
 		 */
 		announcing = edu->fw_state != EDU_FW_LOADING;
 		mutex_unlock(&edu->fw_lock);

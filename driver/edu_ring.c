@@ -23,6 +23,8 @@
  */
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -40,6 +42,7 @@
  * @lost: events dropped since the last record written (events_lock)
  * @overflow: events dropped in all (events_lock)
  * @dead: the device is gone: no more records (events_lock)
+ * @user: whose locked memory @npages are charged to, or NULL
  */
 struct edu_ring {
 	struct page **pages;
@@ -52,6 +55,7 @@ struct edu_ring {
 	u32 lost;
 	u64 overflow;
 	bool dead;
+	struct user_struct *user;
 };
 
 /* The file's ring or NULL, without the lock: set once, complete when seen. */
@@ -66,13 +70,42 @@ bool edu_has_ring(struct edu_file *ef)
 	return edu_ring_of(ef);
 }
 
+/*
+ * The pages of a ring cannot be swapped out: as perf's and io_uring's
+ * rings, they count against the user's RLIMIT_MEMLOCK (not for
+ * CAP_IPC_LOCK), so that opening many files cannot pin unbounded memory.
+ */
+static int edu_ring_charge(struct edu_ring *ring)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT, cur, new;
+	struct user_struct *user;
+
+	if (capable(CAP_IPC_LOCK))
+		return 0;
+	user = get_uid(current_user());
+	cur = atomic_long_read(&user->locked_vm);
+	do {
+		new = cur + ring->npages;
+		if (new > limit) {
+			free_uid(user);
+			return -ENOMEM;
+		}
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+	ring->user = user;
+	return 0;
+}
+
 static void edu_ring_free(struct edu_ring *ring)
 {
 	unsigned int i;
 
+	if (ring->user) {
+		atomic_long_sub(ring->npages, &ring->user->locked_vm);
+		free_uid(ring->user);
+	}
 	if (ring->hdr)
 		vunmap(ring->hdr);
-	for (i = 0; i < ring->npages; i++)
+	for (i = 0; ring->pages && i < ring->npages; i++)
 		if (ring->pages[i])
 			put_page(ring->pages[i]);
 	kvfree(ring->pages);
@@ -88,15 +121,18 @@ static struct edu_ring *edu_ring_alloc(u32 entries)
 	if (!ring)
 		return NULL;
 	ring->entries = entries;
-	ring->size = EDU_RING_HDR_SIZE +
-		     PAGE_ALIGN((size_t)entries * sizeof(struct edu_event));
+	/* The header has a page of its own, whatever the page size. */
+	BUILD_BUG_ON(sizeof(struct edu_ring_header) > EDU_RING_HDR_SIZE);
+	ring->size = PAGE_SIZE + PAGE_ALIGN((size_t)entries * sizeof(struct edu_event));
 	ring->npages = ring->size >> PAGE_SHIFT;
+	if (edu_ring_charge(ring)) {
+		kfree(ring);
+		return NULL;
+	}
 	ring->pages = kvcalloc(ring->npages, sizeof(*ring->pages),
 			       GFP_KERNEL_ACCOUNT);
-	if (!ring->pages) {
-		ring->npages = 0;
+	if (!ring->pages)
 		goto fail;
-	}
 	/* Charged to the caller: anyone may make one. */
 	for (i = 0; i < ring->npages; i++) {
 		ring->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -106,10 +142,10 @@ static struct edu_ring *edu_ring_alloc(u32 entries)
 	ring->hdr = vmap(ring->pages, ring->npages, VM_MAP, PAGE_KERNEL);
 	if (!ring->hdr)
 		goto fail;
-	ring->rec = (void *)ring->hdr + EDU_RING_HDR_SIZE;
+	ring->rec = (void *)ring->hdr + PAGE_SIZE;
 	ring->hdr->entries = entries;
 	ring->hdr->record_size = sizeof(struct edu_event);
-	ring->hdr->records_offset = EDU_RING_HDR_SIZE;
+	ring->hdr->records_offset = PAGE_SIZE;
 	return ring;
 fail:
 	edu_ring_free(ring);

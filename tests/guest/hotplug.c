@@ -71,9 +71,16 @@ out:
 int hotplug_unplug(const char *bdf)
 {
 	char req[64], answer[256];
+	int ret;
 
 	snprintf(req, sizeof(req), "unplug %s", bdf);
-	return hotplug_request(req, answer, sizeof(answer));
+	ret = hotplug_request(req, answer, sizeof(answer));
+	if (ret) {
+		/* What holds the removal up: every blocked task's stack. */
+		write_text("/proc/sysrq-trigger", "w", 1);
+		diag("hotplug: blocked tasks dumped to the console (sysrq w)");
+	}
+	return ret;
 }
 
 /*

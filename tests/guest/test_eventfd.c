@@ -342,6 +342,36 @@ static int test_eventfd_bad_input(void)
 	return 0;
 }
 
+/*
+ * A device takes at most 64 registrations: each costs every interrupt a
+ * signal. One more gets ENOSPC and changes nothing; a freed one makes room.
+ */
+static int test_eventfd_limit(void)
+{
+	int fds[17], efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), i, ret = 0;
+	long long base = evfd_regs();
+
+	CHECK(efd >= 0, "eventfd");
+	/* 16 files with all 4 classes: 64, on top of what others hold. */
+	for (i = 0; i < 17; i++)
+		fds[i] = -1;
+	for (i = 0; i < 17 && !ret; i++) {
+		fds[i] = open0(O_RDONLY);
+		ret = fds[i] < 0 ? fds[i] : evfd_set(fds[i], efd, EDU_EVFD_ALL);
+	}
+	i--;
+	CHECK(ret == -ENOSPC, "registration %lld: %s", base + 4 * i, strerror(-ret));
+	CHECK(evfd_regs() == base + 4 * i && evfd_regs() > 60, "%lld registrations after the refusal",
+	      evfd_regs());
+	CHECK(evfd_set(fds[0], -1, EDU_EVFD_ALL) == 0, "unregister");
+	CHECK(evfd_set(fds[i], efd, EDU_EVFD_ALL) == 0, "room again: %s", strerror(errno));
+	for (; i >= 0; i--)
+		close(fds[i]);
+	close(efd);
+	CHECK(WAIT_FOR(evfd_regs() == base, 2000), "%lld registrations left", evfd_regs());
+	return 0;
+}
+
 /* No privilege: a read-only file of an unprivileged process registers. */
 static int nobody_registers(void *arg)
 {
@@ -431,6 +461,7 @@ const struct test_case eventfd_tests[] = {
 	TEST(eventfd_shared),
 	TEST(eventfd_close),
 	TEST(eventfd_bad_input),
+	TEST(eventfd_limit),
 	TEST(eventfd_unprivileged),
 	TEST(eventfd_eductl),
 	TEST(eventfd_unbind),

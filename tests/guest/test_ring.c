@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -181,9 +182,9 @@ static int test_ring_basic(void)
 
 	CHECK(fd >= 0, "open");
 	CHECK(edu_ring_open(fd, ENTRIES, &r) == 0, "ring: %s", strerror(errno));
-	CHECK(r.size == EDU_RING_HDR_SIZE + 4096, "size %zu", r.size);
+	CHECK(r.size == (size_t)getpagesize() + 4096, "size %zu", r.size);
 	CHECK(r.hdr->entries == ENTRIES && r.hdr->record_size == sizeof(struct edu_event) &&
-	      r.hdr->records_offset == EDU_RING_HDR_SIZE, "header %u %u %u", r.hdr->entries,
+	      r.hdr->records_offset == (unsigned int)getpagesize(), "header %u %u %u", r.hdr->entries,
 	      r.hdr->record_size, r.hdr->records_offset);
 	CHECK(r.hdr->producer == 0 && r.hdr->consumer == 0 && r.hdr->overflow == 0 &&
 	      r.hdr->flags == 0, "fresh header");
@@ -353,7 +354,7 @@ static int test_ring_bad_input(void)
 	CHECK(raise_handled(fd, 0x1000) == 0, "raise");
 	CHECK(readable(fd, 0) & POLLIN, "queue");
 	CHECK(setup(fd, EDU_RING_MAX_ENTRIES, 0, &s) == 0, "largest: %s", strerror(errno));
-	CHECK(s.mmap_offset == EDU_RING_MMAP_OFFSET && s.mmap_size == EDU_RING_HDR_SIZE +
+	CHECK(s.mmap_offset == EDU_RING_MMAP_OFFSET && s.mmap_size == (unsigned int)getpagesize() +
 	      EDU_RING_MAX_ENTRIES * sizeof(struct edu_event), "out %llu %llu",
 	      (unsigned long long)s.mmap_offset, (unsigned long long)s.mmap_size);
 	CHECK(setup(fd, 8, 0, NULL) == -EBUSY, "second ring");
@@ -444,6 +445,40 @@ static int test_ring_maps_fork(void)
 }
 
 /* No privilege: an unprivileged process sets up, maps and consumes a ring. */
+/*
+ * A ring's pages count against the user's RLIMIT_MEMLOCK, as perf's and
+ * io_uring's do: past it ENOMEM, and closing a file gives its pages back.
+ */
+static int memlock_rings(void *arg)
+{
+	struct rlimit lim = { 64 << 10, 64 << 10 };	/* 16 pages */
+	int a = open0(O_RDONLY), b = open0(O_RDONLY), c = open0(O_RDONLY);
+
+	(void)arg;
+	if (a < 0 || b < 0 || c < 0 || setrlimit(RLIMIT_MEMLOCK, &lim))
+		return 1;
+	if (setup(a, EDU_RING_MAX_ENTRIES, 0, NULL) != -ENOMEM)
+		return 2;	/* 161 pages */
+	if (setup(a, 512, 0, NULL) || setup(b, 512, 0, NULL))
+		return 3;	/* 6 pages each */
+	if (setup(c, 512, 0, NULL) != -ENOMEM)
+		return 4;	/* 18 > 16 */
+	close(a);
+	if (setup(c, 512, 0, NULL))
+		return 5;	/* a's pages came back */
+	close(b);
+	close(c);
+	return 0;
+}
+
+static int test_ring_memlock(void)
+{
+	int ret = as_nobody(memlock_rings, NULL);
+
+	CHECK(ret == 0, "step %d failed (see memlock_rings)", ret);
+	return 0;
+}
+
 static int test_ring_unprivileged(void)
 {
 	int root = open0(O_RDWR), ready[2], st;
@@ -554,6 +589,7 @@ const struct test_case ring_tests[] = {
 	TEST(ring_bad_input),
 	TEST(ring_maps_fork),
 	TEST(ring_unprivileged),
+	TEST(ring_memlock),
 	TEST(ring_eductl),
 	TEST(ring_unbind),
 	TEST(ring_hotplug),

@@ -158,7 +158,7 @@ struct edu_eventfd {
 #define EDU_RING_MIN_ENTRIES	2
 #define EDU_RING_MAX_ENTRIES	16384
 #define EDU_RING_MMAP_OFFSET	0x100000ULL	/* above the DMA page at 0 */
-#define EDU_RING_HDR_SIZE	4096		/* records start here */
+#define EDU_RING_HDR_SIZE	4096		/* the header fits in it */
 
 #define EDU_RING_F_DEAD		0x1	/* the device is gone: no more events */
 
@@ -169,7 +169,7 @@ struct edu_ring_header {
 	__u32 pad1[15];
 	__u32 entries;		/* records in the ring: a power of two */
 	__u32 record_size;	/* sizeof(struct edu_event) */
-	__u32 records_offset;	/* EDU_RING_HDR_SIZE */
+	__u32 records_offset;	/* the page size: records start there */
 	__u32 flags;		/* EDU_RING_F_*, set by the kernel */
 	__u64 overflow;		/* events dropped on a full ring, in total */
 };
