@@ -162,7 +162,7 @@ _test-quick: _all
 # and must prove its checkers ran (checkers_active, a kmemleak report).
 $(RESULTS)/debug.tap: _debug $(AGENT)
 	@mkdir -p $(RESULTS)
-	@HOTPLUG_AGENT=$(AGENT) $(call soak,20,10) MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
+	@HOTPLUG_AGENT=$(AGENT) $(call soak,10,5) MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
 		tests/harness/run-lane.sh debug $(DBG)/vmlinuz $(DBG)/initramfs.cpio.gz \
 		$(B)/lanes/debug $(or $(LANE_TIMEOUT),1800)
 	@cp $(B)/lanes/debug/results.tap $@

@@ -75,6 +75,8 @@ int hotplug_unplug(const char *bdf)
 
 	snprintf(req, sizeof(req), "unplug %s", bdf);
 	ret = hotplug_request(req, answer, sizeof(answer));
+	if (!ret && strstr(answer, " after "))
+		diag("hotplug: %s", answer);	/* the host had to ask again */
 	if (ret) {
 		/* What holds the removal up: every blocked task's stack. */
 		write_text("/proc/sysrq-trigger", "w", 1);
