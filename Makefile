@@ -162,7 +162,8 @@ _test-quick: _all
 # and must prove its checkers ran (checkers_active, a kmemleak report).
 $(RESULTS)/debug.tap: _debug $(AGENT)
 	@mkdir -p $(RESULTS)
-	@HOTPLUG_AGENT=$(AGENT) $(call soak,10,5) MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
+	@HOTPLUG_AGENT=$(AGENT) HOTPLUG_MODES=msi STRESS_SECONDS=$(or $(STRESS_SECONDS),10) \
+		FUZZ_SECONDS=$(or $(FUZZ_SECONDS),20) $(call soak,10,5) MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
 		tests/harness/run-lane.sh debug $(DBG)/vmlinuz $(DBG)/initramfs.cpio.gz \
 		$(B)/lanes/debug $(or $(LANE_TIMEOUT),1800)
 	@cp $(B)/lanes/debug/results.tap $@
@@ -173,7 +174,7 @@ $(RESULTS)/debug.tap: _debug $(AGENT)
 # kernel would take the results port's line for a stuck one and disable it.
 $(RESULTS)/rt.tap: $(RT)/initramfs.cpio.gz $(AGENT)
 	@mkdir -p $(RESULTS)
-	@HOTPLUG_AGENT=$(AGENT) KERNEL_ARGS=noirqdebug IOMMU=0 EXPECT_CHECKERS=0 $(call soak,100,25) \
+	@HOTPLUG_AGENT=$(AGENT) KERNEL_ARGS=noirqdebug IOMMU=0 EXPECT_CHECKERS=0 $(call soak,60,15) \
 		tests/harness/run-lane.sh rt $(RT)/vmlinuz $(RT)/initramfs.cpio.gz \
 		$(B)/lanes/rt $(or $(LANE_TIMEOUT),900)
 	@cp $(B)/lanes/rt/results.tap $@
