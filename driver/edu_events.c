@@ -76,7 +76,7 @@ static void edu_defer(struct edu_dev *edu, const struct edu_event *ev)
 	edu->deferred[(edu->deferred_head + edu->deferred_count) %
 		      EDU_DEFERRED_EVENTS] = *ev;
 	edu->deferred_count++;
-	schedule_work(&edu->deferred_work);
+	queue_work(edu_wq, &edu->deferred_work);
 }
 
 /**
@@ -122,13 +122,23 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 	spin_unlock_irqrestore(&edu->events_lock, flags);
 }
 
-/* Sends deferred events, oldest first, outside the lock. */
+/* Events one run of the work sends before it makes way for other work. */
+#define EDU_DEFERRED_BATCH	16
+
+/*
+ * Sends deferred events, oldest first, outside the lock. Under an interrupt
+ * storm the queue never empties: a run sends a batch and queues the work
+ * again, rather than hold a worker for as long as the storm lasts (on a
+ * per-CPU workqueue that starved every other work of that CPU: ACPI's
+ * hotplug notifications among them).
+ */
 static void edu_deferred_work(struct work_struct *work)
 {
 	struct edu_dev *edu = container_of(work, struct edu_dev, deferred_work);
 	struct edu_event ev;
+	unsigned int sent;
 
-	for (;;) {
+	for (sent = 0; sent < EDU_DEFERRED_BATCH; sent++) {
 		spin_lock_irq(&edu->events_lock);
 		if (!edu->deferred_count) {
 			spin_unlock_irq(&edu->events_lock);
@@ -142,6 +152,7 @@ static void edu_deferred_work(struct work_struct *work)
 		edu_netlink_event(edu, &ev);
 		edu_routes_event(&ev);
 	}
+	queue_work(edu_wq, &edu->deferred_work);
 }
 
 void edu_events_init(struct edu_dev *edu)
@@ -160,7 +171,9 @@ void edu_events_flush(struct edu_dev *edu)
 	spin_lock_irq(&edu->events_lock);
 	edu->events_closed = true;
 	spin_unlock_irq(&edu->events_lock);
-	flush_work(&edu->deferred_work);
+	/* The work may have queued itself again: until it is idle. */
+	while (flush_work(&edu->deferred_work))
+		;
 }
 
 /*

@@ -37,7 +37,7 @@ report() {	# report OK|FAIL NAME [DETAIL...]
 # The suite's knobs reach it through the kernel command line (init passes
 # unknown parameters on as environment variables).
 params="EDU_MODE=test EDU_COUNT=$count${KERNEL_ARGS:+ $KERNEL_ARGS}"
-for v in EDU_TESTS HOTPLUG_MODES FUZZ_SECONDS FUZZ_SEED FUZZ_TRACE STRESS_SECONDS STRESS_WORKERS SOAK_RELOADS SOAK_REBINDS; do
+for v in EDU_TESTS HOTPLUG_MODES FUZZ_SECONDS FUZZ_SEED FUZZ_TRACE STRESS_SECONDS STRESS_WORKERS SOAK_RELOADS SOAK_REBINDS HOTPLUG_CYCLES; do
 	[ -n "${!v:-}" ] && params+=" $v=${!v}"
 done
 
