@@ -77,6 +77,8 @@ struct edu_ucmd_engine {
 };
 
 enum { EDU_UCMD_FACT, EDU_UCMD_DMA, EDU_UCMD_ENGINES };
+struct edu_evfd;
+struct edu_ring;
 
 /**
  * struct edu_dev - one bound edu PCI function
@@ -117,6 +119,7 @@ enum { EDU_UCMD_FACT, EDU_UCMD_DMA, EDU_UCMD_ENGINES };
  *	(events_lock)
  * @deferred_work: sends them
  * @events_closed: remove() has sent the last deferred events: no more
+ * @evfd_count: eventfd registrations of its files (debugfs eventfds)
  * @fw_lock: protects the fw_* fields below
  * @fw_wait: woken when a firmware load ends
  * @fw_pending: a load is in progress (at most one)
@@ -178,6 +181,7 @@ struct edu_dev {
 	unsigned int deferred_head, deferred_count;
 	struct work_struct deferred_work;
 	bool events_closed;
+	atomic_t evfd_count;
 
 	struct mutex fw_lock;		/* the fw_* fields */
 	wait_queue_head_t fw_wait;
@@ -214,6 +218,8 @@ struct edu_dev {
  * @fasync: SIGIO subscribers
  * @page: the mmap buffer (EDU_MMAP_SIZE bytes), allocated on first use;
  *	the file's own memory, DMA-mapped only while a transfer runs
+ * @evfd: eventfd registered per class, EDU_EVFD_* bit order (events_lock)
+ * @ring: the event ring, set once (under events_lock), freed with the file
  * @ucmds: io_uring commands of this file in flight (edu->ucmd_lock)
  */
 struct edu_file {
@@ -228,6 +234,8 @@ struct edu_file {
 	wait_queue_head_t wait;
 	struct fasync_struct *fasync;
 	struct page *page;
+	struct edu_evfd *evfd[EDU_EVFD_CLASSES];
+	struct edu_ring *ring;
 	unsigned int ucmds;
 };
 
@@ -255,6 +263,7 @@ extern unsigned int edu_log_level;
 
 /* edu_base.c: below every channel */
 extern struct workqueue_struct *edu_wq;
+extern struct workqueue_struct *edu_evfd_wq;
 int edu_base_init(void);
 void edu_base_exit(void);
 int edu_enter(struct edu_dev *edu);
@@ -306,6 +315,22 @@ __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
 int edu_events_set_signal(struct edu_file *ef, int signo);
 void edu_stats_read(struct edu_dev *edu, struct edu_stats *st);
 int edu_events_set_debug_signal(struct edu_dev *edu, pid_t nr, int signo);
+
+/* edu_eventfd.c */
+int edu_eventfd_set(struct edu_file *ef, const struct edu_eventfd *req);
+void edu_eventfd_signal(struct edu_file *ef, const struct edu_event *ev);
+void edu_eventfd_release(struct edu_file *ef);
+void edu_eventfd_shutdown(struct edu_dev *edu);
+
+/* edu_ring.c */
+int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup *req);
+int edu_ring_consume(struct edu_file *ef, u32 consumer);
+void edu_ring_push(struct edu_file *ef, const struct edu_event *ev);
+bool edu_ring_ready(struct edu_file *ef);
+bool edu_has_ring(struct edu_file *ef);
+void edu_ring_kill(struct edu_file *ef);
+int edu_ring_mmap(struct edu_file *ef, struct vm_area_struct *vma);
+void edu_ring_release(struct edu_file *ef);
 
 /* edu_fw.c */
 extern unsigned int edu_fw_upload_timeout_s;
