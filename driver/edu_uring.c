@@ -31,6 +31,8 @@
  * @cmd: io_uring's command; ours until io_uring_cmd_done()
  * @ef: the file it came through, referenced
  * @owner: the file table of the submitter, compared only (close cancels)
+ * @submitter: the leader of the issuing process, referenced: its exit
+ *	cancels the command (edu_ucmd_orphaned())
  * @tag: the submitter's name for it
  * @op: EDU_URING_*
  * @engine: EDU_UCMD_*
@@ -124,21 +126,23 @@ static void edu_ucmd_complete_list(struct list_head *list, int ret)
 	}
 }
 
-/* Runs one command on its engine; the wait for the device is bounded. */
 /*
- * Its process is exiting (killed, or exit_group with threads), or a thread
- * of it execs: nobody will read the result. The task reference keeps
- * ->signal.
+ * The process that issued it is exiting (a fatal signal or exit_group()
+ * sets SIGNAL_GROUP_EXIT; the last thread's exit() leaves no live thread)
+ * or is in exec's killing of its other threads (which waits for an SQPOLL
+ * thread, which waits for its commands): nobody will use the result.
+ * Not the leader's PF_EXITING: a leader may exit alone and its process
+ * live on. The task reference keeps ->signal (freed with the last task).
  */
 static bool edu_ucmd_orphaned(struct edu_ucmd *uc)
 {
 	struct signal_struct *sig = uc->submitter->signal;
 
 	return (READ_ONCE(sig->flags) & SIGNAL_GROUP_EXIT) ||
-	       READ_ONCE(sig->group_exec_task) ||
-	       (READ_ONCE(uc->submitter->flags) & PF_EXITING);
+	       READ_ONCE(sig->group_exec_task) || !atomic_read(&sig->live);
 }
 
+/* Runs one command on its engine; the wait for the device is bounded. */
 static int edu_ucmd_run(struct edu_dev *edu, struct edu_ucmd *uc)
 {
 	int ret;
@@ -422,9 +426,14 @@ int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	uc->op = cmd->cmd_op;
 	uc->owner = current->files;
 	/*
-	 * The process that submitted it (io-wq and SQPOLL threads belong to
-	 * it too): once it exits or execs, its queued commands do not run,
-	 * whatever holds the file (a fixed-file table, an SQPOLL thread).
+	 * The process whose thread issues it: once it exits, its queued
+	 * commands do not run, whatever holds the file (a fixed-file table,
+	 * an SQPOLL thread). io-wq workers and the SQPOLL thread are threads
+	 * of the process that owns them, so for an SQPOLL ring that is the
+	 * ring creator's process: its exit ends the SQ thread, which cancels
+	 * or waits for all it issued. The leader, not current: the issuing
+	 * thread may end while its process lives on. The leader cannot be
+	 * released while a thread of its group (current) still runs.
 	 */
 	uc->submitter = get_task_struct(current->group_leader);
 	INIT_LIST_HEAD(&uc->node);
