@@ -64,6 +64,7 @@ struct edu_ucmd {
 
 /* The command area of a normal 64-byte SQE; SQE128 makes it 80. */
 #define EDU_UCMD_AREA_SMALL	16
+#define EDU_UCMD_AREA_MAX	80
 
 static struct edu_ucmd **edu_ucmd_slot(struct io_uring_cmd *cmd)
 {
@@ -324,6 +325,7 @@ union edu_ucmd_arg {
 	struct edu_uring_fact fact;
 	struct edu_uring_data data;
 	struct edu_uring_cancel cancel;
+	u8 area[EDU_UCMD_AREA_MAX];
 };
 
 /* Checks a transfer's argument and copies a write's data in. */
@@ -406,13 +408,23 @@ int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	if (!edu_capable())
 		return -EPERM;
 
-	/* Each op's argument is exactly the size its number says. */
+	/* No flag means anything here (FIXED: no registered buffers). */
+	if (cmd->flags)
+		return -EINVAL;
+	/*
+	 * Each op's argument is exactly the size its number says, and the
+	 * rest of the area is zero (room to grow). One copy of the whole
+	 * area, then checks on the copy.
+	 */
 	size = _IOC_SIZE(cmd->cmd_op);
-	area = issue_flags & IO_URING_F_SQE128 ? 80 : EDU_UCMD_AREA_SMALL;
-	BUILD_BUG_ON(sizeof(u) > 80);
+	area = issue_flags & IO_URING_F_SQE128 ? EDU_UCMD_AREA_MAX :
+						 EDU_UCMD_AREA_SMALL;
+	BUILD_BUG_ON(sizeof(u) != EDU_UCMD_AREA_MAX);
 	if (size > area)
 		return -EINVAL;
-	memcpy(&u, cmd->cmd, size);
+	memcpy(&u, cmd->cmd, area);
+	if (memchr_inv(u.area + size, 0, area - size))
+		return -EINVAL;
 
 	if (cmd->cmd_op == EDU_URING_CANCEL)
 		return edu_ucmd_cancel(ef, &u.cancel);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -462,9 +463,12 @@ static int test_uring_close_cancels(void)
 	return 0;
 }
 
-/* Runs one command on ring, waits for it: its result. */
-static int32_t one(struct io_uring *ring, int fd, uint32_t op, const void *arg,
-		   size_t size)
+/*
+ * Runs one command on ring, waits for it: its result. cmd_flags goes to
+ * sqe->uring_cmd_flags; a byte at tail (>= 0) of the command area is set.
+ */
+static int32_t one_ex(struct io_uring *ring, int fd, uint32_t op, const void *arg,
+		      size_t size, uint32_t cmd_flags, int tail)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	uint64_t tag;
@@ -477,15 +481,25 @@ static int32_t one(struct io_uring *ring, int fd, uint32_t op, const void *arg,
 	sqe->fd = fd;
 	sqe->cmd_op = op;
 	sqe->user_data = 7;
+	sqe->uring_cmd_flags = cmd_flags;
 	memcpy(sqe->cmd, arg, size);
+	if (tail >= 0)
+		sqe->cmd[tail] = 0x01;
 	if (io_uring_submit(ring) != 1 || edu_uring_wait(ring, 5000, &tag, &res))
 		return -99998;
 	return res;
 }
 
+static int32_t one(struct io_uring *ring, int fd, uint32_t op, const void *arg,
+		   size_t size)
+{
+	return one_ex(ring, fd, op, arg, size, 0, -1);
+}
+
 static int test_uring_bad_input(void)
 {
-	static unsigned char before[WINDOW], after[WINDOW];
+	static unsigned char before[WINDOW], after[WINDOW], other[64];
+	struct iovec iov;
 	struct edu_uring_data d = { .tag = 1, .len = 16 };
 	struct edu_uring_fact f = { .tag = 1, .n = 3 };
 	struct edu_uring_cancel c = { .tag = 1 };
@@ -498,6 +512,7 @@ static int test_uring_bad_input(void)
 	CHECK(fd >= 0, "open");
 	CHECK(fw_idle(), "firmware still loading");
 	pattern(before, WINDOW, 9);
+	pattern(other, sizeof(other), 10);
 	CHECK(write_window(fd, 0, before, WINDOW) == 0, "ioctl write");
 	transfers = stat_of("edu0", "dma_transfers");
 	factorials = stat_of("edu0", "factorials");
@@ -557,8 +572,50 @@ static int test_uring_bad_input(void)
 	/* Cancel: reserved. */
 	c.reserved = 1;
 	CHECK((r = one(&ring, fd, EDU_URING_CANCEL, &c, sizeof(c))) == -EINVAL, "cancel: %d", r);
+	c.reserved = 0;
 
-	/* Nothing changed but the one read that ran (into read-only memory). */
+	/*
+	 * A non-zero byte in the command area past the op's struct (80 bytes
+	 * with SQE128): right after it and the area's last. The write would
+	 * change the window and the count if it ran.
+	 */
+	f.n = 3;
+	d.addr = (uintptr_t)other;
+	d.window_off = 100;
+	d.len = 16;
+	CHECK((r = one(&ring, fd, EDU_URING_FACTORIAL, &f, sizeof(f))) == 6, "3!: %d", r);
+	factorials++;
+	CHECK((r = one_ex(&ring, fd, EDU_URING_FACTORIAL, &f, sizeof(f), 0, sizeof(f))) ==
+	      -EINVAL, "factorial, byte after: %d", r);
+	CHECK((r = one_ex(&ring, fd, EDU_URING_FACTORIAL, &f, sizeof(f), 0, 79)) == -EINVAL,
+	      "factorial, last byte: %d", r);
+	CHECK((r = one_ex(&ring, fd, EDU_URING_WRITE_DATA, &d, sizeof(d), 0, sizeof(d))) ==
+	      -EINVAL, "write, byte after: %d", r);
+	CHECK((r = one_ex(&ring, fd, EDU_URING_WRITE_DATA, &d, sizeof(d), 0, 79)) == -EINVAL,
+	      "write, last byte: %d", r);
+	CHECK((r = one_ex(&ring, fd, EDU_URING_CANCEL, &c, sizeof(c), 0, sizeof(c))) ==
+	      -EINVAL, "cancel, byte after: %d", r);
+
+	/*
+	 * sqe->uring_cmd_flags: IORING_URING_CMD_FIXED (io_uring checks the
+	 * buffer index against the registered buffers before the driver sees
+	 * it, so one is registered), and it means nothing to these ops.
+	 */
+	iov.iov_base = other;
+	iov.iov_len = sizeof(other);
+	CHECK(io_uring_register_buffers(&ring, &iov, 1) == 0, "register buffers");
+	CHECK((r = one_ex(&ring, fd, EDU_URING_FACTORIAL, &f, sizeof(f),
+			  IORING_URING_CMD_FIXED, -1)) == -EINVAL, "factorial, FIXED: %d", r);
+	CHECK((r = one_ex(&ring, fd, EDU_URING_WRITE_DATA, &d, sizeof(d),
+			  IORING_URING_CMD_FIXED, -1)) == -EINVAL, "write, FIXED: %d", r);
+	CHECK((r = one_ex(&ring, fd, EDU_URING_CANCEL, &c, sizeof(c),
+			  IORING_URING_CMD_FIXED, -1)) == -EINVAL, "cancel, FIXED: %d", r);
+	io_uring_unregister_buffers(&ring);
+
+	/*
+	 * Nothing changed but the one read that ran (into read-only memory)
+	 * and the good factorial.
+	 */
 	CHECK(stat_of("edu0", "factorials") == factorials, "a factorial ran");
 	CHECK(stat_of("edu0", "dma_transfers") == transfers + 1, "transfers: %lld, were %lld",
 	      stat_of("edu0", "dma_transfers"), transfers);

@@ -288,8 +288,9 @@ enum edu_genl_stat {
  * io_uring commands (docs/uring.md): IORING_OP_URING_CMD on /dev/eduN, the
  * op in sqe->cmd_op, its argument in the SQE's command area (16 bytes in a
  * 64-byte SQE, 80 with IORING_SETUP_SQE128). Bytes of the area past the
- * op's struct are ignored. The ops are encoded like ioctl numbers (size and
- * direction), in a range of numbers ioctls do not use; they are not ioctls.
+ * op's struct must be 0, and so must sqe->uring_cmd_flags (EINVAL). The
+ * ops are encoded like ioctl numbers (size and direction), in a range of
+ * numbers ioctls do not use; they are not ioctls.
  *
  * The result is in cqe->res: n! for a factorial, the bytes moved for a
  * transfer, the commands cancelled for a cancel, or -errno. Every op needs
