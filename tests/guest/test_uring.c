@@ -859,6 +859,133 @@ static int test_uring_process_exit(void)
 	return 0;
 }
 
+#define SQ_CMDS EDU_URING_FILE_MAX
+#define SQ_PIECE 32
+
+/* The child of sqpoll_kill: SQ_CMDS writes queued by an SQPOLL thread. */
+static void sqpoll_child(int ready_fd)
+{
+	static unsigned char src[SQ_CMDS][SQ_PIECE];
+	struct io_uring_params prm;
+	struct io_uring ring;
+	int fd = open_edu0(O_RDWR), i;
+
+	memset(&prm, 0, sizeof(prm));
+	prm.flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQE128;
+	prm.sq_thread_idle = 5000;
+	if (fd < 0 || io_uring_queue_init_params(SQ_CMDS, &ring, &prm))
+		_exit(2);
+	for (i = 0; i < SQ_CMDS; i++) {
+		pattern(src[i], SQ_PIECE, 200 + i);
+		if (!edu_uring_prep_data(&ring, fd, i, 1, src[i], SQ_PIECE * i, SQ_PIECE))
+			_exit(3);
+	}
+	if (io_uring_submit(&ring) != SQ_CMDS)
+		_exit(4);
+	/* The SQ thread has issued them all once it has taken every SQE. */
+	if (!WAIT_FOR(!io_uring_sq_ready(&ring), 5000))
+		_exit(5);
+	/* A completion already means one was refused (EBUSY...): say so. */
+	if (io_uring_cq_ready(&ring))
+		_exit(6);
+	if (write(ready_fd, "r", 1) != 1)
+		_exit(7);
+	/* The descriptor stays open: the SQ thread shares the file table. */
+	pause();
+	_exit(8);
+}
+
+/*
+ * An SQPOLL ring's process is killed with SQ_CMDS writes queued on edu0.
+ * The SQ thread keeps the file table (so no close cancels anything) and
+ * waits for its commands before it exits; only the driver's check of the
+ * issuing process keeps them from running. At most the one on the device
+ * at the kill completes after it, the process is reaped at once, the
+ * window shows exactly the pieces that ran, and the device works.
+ */
+static int test_uring_sqpoll_kill(void)
+{
+	static unsigned char before[WINDOW], after[WINDOW], piece[SQ_PIECE];
+	long long base, at_kill, end, t0, reaped;
+	int p[2], st, fd, files, i, ran = 0, order_ok = 1;
+	char c;
+	pid_t pid;
+
+	fd = open_edu0(O_RDWR);
+	CHECK(fd >= 0, "open");
+	CHECK(fw_idle(), "firmware still loading");
+	pattern(before, WINDOW, 41);
+	CHECK(write_window(fd, 0, before, WINDOW) == 0, "ioctl write");
+	files = open_files("edu0");
+	CHECK(files >= 1, "no open_files for edu0");
+	/* 64 transfers take 9.6 s if they all run. */
+	CHECK(set_knob("dma_delay_ms", "150") == 0, "dma_delay_ms");
+	base = stat_of("edu0", "dma_transfers");
+	CHECK(pipe(p) == 0, "pipe");
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (!pid) {
+		close(p[0]);
+		sqpoll_child(p[1]);
+	}
+	close(p[1]);
+	st = read(p[0], &c, 1);
+	close(p[0]);
+	if (st != 1) {
+		waitpid(pid, &st, 0);
+		CHECK(0, "the child never got going: status %#x", st);
+	}
+	/* The engine is on them: the first has completed, the second runs. */
+	CHECK(WAIT_FOR(stat_of("edu0", "dma_transfers") > base, 5000), "no transfer ran");
+
+	t0 = now_ms();
+	CHECK(kill(pid, SIGKILL) == 0, "kill");
+	/* The kill has marked the process: anything counted later was running. */
+	at_kill = stat_of("edu0", "dma_transfers");
+	CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	      "child status %#x", st);
+	reaped = now_ms() - t0;
+	/* Every command has completed once the file is released. */
+	CHECK(WAIT_FOR(open_files("edu0") == files, 15000), "the file was never released: %d",
+	      open_files("edu0"));
+	end = stat_of("edu0", "dma_transfers");
+	diag("reaped %lld ms after the kill; %lld transfers before it, %lld after",
+	     reaped, at_kill - base, end - at_kill);
+	CHECK(end - at_kill <= 1, "%lld transfers completed after the kill", end - at_kill);
+	CHECK(reaped < 2000, "reaped %lld ms after the kill", reaped);
+
+	/* The window: the first pieces written, in order, the rest untouched. */
+	CHECK(set_knob("dma_delay_ms", "0") == 0, "dma_delay_ms");
+	CHECK(read_window(fd, 0, after, WINDOW) == 0, "ioctl read");
+	for (i = 0; i < SQ_CMDS; i++) {
+		pattern(piece, SQ_PIECE, 200 + i);
+		if (!memcmp(after + SQ_PIECE * i, piece, SQ_PIECE)) {
+			order_ok &= ran == i;
+			ran++;
+		} else if (memcmp(after + SQ_PIECE * i, before + SQ_PIECE * i, SQ_PIECE)) {
+			CHECK(0, "piece %d is neither written nor the old data", i);
+		}
+	}
+	CHECK(!memcmp(after + SQ_PIECE * SQ_CMDS, before + SQ_PIECE * SQ_CMDS,
+		      WINDOW - SQ_PIECE * SQ_CMDS), "the window past the pieces changed");
+	CHECK(order_ok, "the pieces written are not the first ones");
+	CHECK(ran == end - base, "%d pieces written, %lld transfers counted", ran, end - base);
+
+	/* The device works, through io_uring and the ioctls. */
+	{
+		static unsigned char a[64], b[64];
+		uint32_t n = 0;
+
+		CHECK(edu_uring_factorial(fd, 8, &n) == 0 && n == 40320, "8! = %u", n);
+		pattern(a, 64, 78);
+		CHECK(edu_uring_data(fd, 1, a, 2500, 64) == 0, "write");
+		CHECK(read_window(fd, 2500, b, 64) == 0 && !memcmp(a, b, 64), "read back");
+	}
+	close(fd);
+	return 0;
+}
+
 /* Per interrupt mode: completion comes by the device's interrupt. */
 const struct test_case uring_tests[] = {
 	TEST(uring_factorial),
@@ -866,6 +993,7 @@ const struct test_case uring_tests[] = {
 	TEST(uring_queue),
 	TEST(uring_unbind),
 	TEST(uring_process_exit),
+	TEST(uring_sqpoll_kill),
 	TEST_END
 };
 
