@@ -176,6 +176,9 @@ int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
+	/* As for every command: a removed device's answer comes first. */
+	if (READ_ONCE(edu->dead))
+		return -ENODEV;
 	if (req.flags || !is_power_of_2(req.entries) ||
 	    req.entries < EDU_RING_MIN_ENTRIES ||
 	    req.entries > EDU_RING_MAX_ENTRIES)
