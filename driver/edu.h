@@ -323,7 +323,7 @@ void edu_eventfd_release(struct edu_file *ef);
 void edu_eventfd_shutdown(struct edu_dev *edu);
 
 /* edu_ring.c */
-int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup *req);
+int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup __user *argp);
 int edu_ring_consume(struct edu_file *ef, u32 consumer);
 void edu_ring_push(struct edu_file *ef, const struct edu_event *ev);
 bool edu_ring_ready(struct edu_file *ef);

@@ -137,7 +137,6 @@ union edu_ioctl_arg {
 	struct edu_signal sig;
 	struct edu_stats stats;
 	struct edu_eventfd evfd;
-	struct edu_ring_setup ring;
 	u32 bits;
 };
 
@@ -170,8 +169,6 @@ static long edu_do_ioctl(struct edu_file *ef, unsigned int cmd,
 		return 0;
 	case EDU_IOC_SET_EVENTFD:
 		return edu_eventfd_set(ef, &u->evfd);
-	case EDU_IOC_RING_SETUP:
-		return edu_ring_setup(ef, &u->ring);
 	case EDU_IOC_RING_CONSUME:
 		return edu_ring_consume(ef, u->bits);
 	}
@@ -226,6 +223,9 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 	if (edu_ioctl_privileged(cmd) && !edu_capable())
 		return -EPERM;
+	/* Its answer goes out before the ring is installed: its own copies. */
+	if (cmd == EDU_IOC_RING_SETUP)
+		return edu_ring_setup(ef, argp);
 
 	/* Every command's argument is exactly the size its number says. */
 	if (_IOC_DIR(cmd) & _IOC_WRITE &&

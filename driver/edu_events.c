@@ -152,7 +152,10 @@ static void edu_deferred_work(struct work_struct *work)
 		edu_netlink_event(edu, &ev);
 		edu_routes_event(&ev);
 	}
-	queue_work(edu_wq, &edu->deferred_work);
+	spin_lock_irq(&edu->events_lock);
+	if (edu->deferred_count)
+		queue_work(edu_wq, &edu->deferred_work);
+	spin_unlock_irq(&edu->events_lock);
 }
 
 void edu_events_init(struct edu_dev *edu)

@@ -55,6 +55,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/select.h>
@@ -625,6 +626,7 @@ static void pump_stop(pid_t pid)
 static const unsigned int known_cmds[] = {
 	EDU_IOC_INFO, EDU_IOC_FACTORIAL, EDU_IOC_RAISE_IRQ, EDU_IOC_DMA,
 	EDU_IOC_WRITE_DATA, EDU_IOC_READ_DATA, EDU_IOC_SET_SIGNAL, EDU_IOC_GET_STATS,
+	EDU_IOC_SET_EVENTFD, EDU_IOC_RING_SETUP, EDU_IOC_RING_CONSUME,
 };
 
 static int known(unsigned int cmd)
@@ -708,6 +710,12 @@ static int errno_allowed(unsigned int cmd, int e)
 		return e == EINVAL || e == EFAULT || e == EPERM;
 	case EDU_IOC_SET_SIGNAL:
 		return e == EINVAL || e == EFAULT;
+	case EDU_IOC_SET_EVENTFD:
+		return e == EINVAL || e == EBADF || e == ENOSPC || e == ENOMEM || e == EFAULT;
+	case EDU_IOC_RING_SETUP:
+		return e == EINVAL || e == EBUSY || e == ENOMEM || e == EFAULT;
+	case EDU_IOC_RING_CONSUME:
+		return e == ENXIO || e == EINVAL || e == EFAULT;
 	}
 	for (i = 0; i < ARRAY_SIZE(slow); i++)
 		if (e == slow[i])
@@ -746,7 +754,10 @@ static int ndevices(void)
 static int fuzz_ioctl(struct fuzz *f)
 {
 	int fds[4] = { -1, -1, -1, -1 }, ndev = ndevices(), i;
+	int ringed[4] = { 0 };	/* a ring set up on the file */
+	int evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
+	FCHECK(f, evfd >= 0, "eventfd: %s", strerror(errno));
 	for (i = 0; i < 4; i++)
 		if (open_dev(f, &fds[i], i, ndev))
 			return -1;
@@ -759,6 +770,8 @@ static int fuzz_ioctl(struct fuzz *f)
 			struct edu_data data;
 			struct edu_signal sig;
 			struct edu_stats st;
+			struct edu_eventfd evfd;
+			struct edu_ring_setup ring;
 			uint32_t bits;
 		} *u, in;
 		size_t size = _IOC_SIZE(cmd);
@@ -766,8 +779,11 @@ static int fuzz_ioctl(struct fuzz *f)
 		unsigned char *p;
 		uint32_t n = 0;
 
-		if (chance(f, 2) && open_dev(f, &fds[idx], below(f, ndev), ndev))
-			return -1;
+		if (chance(f, 2)) {
+			ringed[idx] = 0;
+			if (open_dev(f, &fds[idx], below(f, ndev), ndev))
+				return -1;
+		}
 		p = gen_ptr(f, size ? size : 1, &kind);
 		u = (void *)p;
 		if (kind == P_VALID) {
@@ -797,6 +813,22 @@ static int fuzz_ioctl(struct fuzz *f)
 				u->sig.signo = safe_signo(chance(f, 80) ? (int)below(f, 70) :
 							  (int)rnd(f));
 				u->sig.reserved = chance(f, 85) ? 0 : rnd(f);
+				break;
+			case EDU_IOC_SET_EVENTFD:
+				u->evfd.fd = chance(f, 30) ? -1 : chance(f, 70) ? evfd :
+					     (int)below(f, 64);
+				u->evfd.classes = chance(f, 80) ? 1 + below(f, EDU_EVFD_ALL) :
+						  (uint32_t)rnd(f);
+				u->evfd.flags = chance(f, 90) ? 0 : rnd(f);
+				u->evfd.reserved = chance(f, 90) ? 0 : rnd(f);
+				break;
+			case EDU_IOC_RING_SETUP:
+				u->ring.entries = chance(f, 70) ? 1u << below(f, 16) :
+						  (uint32_t)rnd(f);
+				u->ring.flags = chance(f, 90) ? 0 : rnd(f);
+				break;
+			case EDU_IOC_RING_CONSUME:
+				u->bits = chance(f, 50) ? below(f, 64) : (uint32_t)rnd(f);
 				break;
 			}
 		} else if (cmd == EDU_IOC_SET_SIGNAL && kind == P_RO) {
@@ -865,10 +897,32 @@ static int fuzz_ioctl(struct fuzz *f)
 				  in.sig.signo != SIGSTOP, "signal %u reserved %u accepted",
 			       in.sig.signo, in.sig.reserved);
 			break;
+		case EDU_IOC_SET_EVENTFD:
+			FCHECK(f, in.evfd.classes && !(in.evfd.classes & ~EDU_EVFD_ALL) &&
+				  !in.evfd.flags && !in.evfd.reserved &&
+				  (in.evfd.fd == -1 || in.evfd.fd == evfd),
+			       "eventfd fd %d classes %#x flags %#x reserved %#x accepted",
+			       in.evfd.fd, in.evfd.classes, in.evfd.flags, in.evfd.reserved);
+			break;
+		case EDU_IOC_RING_SETUP:
+			FCHECK(f, !ringed[idx] && !in.ring.flags && in.ring.entries >= EDU_RING_MIN_ENTRIES &&
+				  in.ring.entries <= EDU_RING_MAX_ENTRIES &&
+				  !(in.ring.entries & (in.ring.entries - 1)) &&
+				  u->ring.mmap_offset == EDU_RING_MMAP_OFFSET,
+			       "ring of %u entries, flags %#x, accepted (offset %#llx)%s",
+			       in.ring.entries, in.ring.flags,
+			       (unsigned long long)u->ring.mmap_offset,
+			       ringed[idx] ? " a second time" : "");
+			ringed[idx] = 1;
+			break;
+		case EDU_IOC_RING_CONSUME:
+			FCHECK(f, ringed[idx], "consume on a file without a ring succeeded");
+			break;
 		}
 	}
 	for (i = 0; i < 4; i++)
 		close(fds[i]);
+	close(evfd);
 	return 0;
 }
 
