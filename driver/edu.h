@@ -119,6 +119,8 @@ struct edu_ring;
  *	(events_lock)
  * @deferred_work: sends them
  * @events_closed: remove() has sent the last deferred events: no more
+ * @deferred_dropped: events the full @deferred ring dropped (debugfs), a
+ *	part of events_dropped
  * @evfd_count: eventfd registrations of its files (debugfs eventfds)
  * @fw_lock: protects the fw_* fields below
  * @fw_wait: woken when a firmware load ends
@@ -181,6 +183,7 @@ struct edu_dev {
 	unsigned int deferred_head, deferred_count;
 	struct work_struct deferred_work;
 	bool events_closed;
+	atomic_t deferred_dropped;
 	atomic_t evfd_count;
 
 	struct mutex fw_lock;		/* the fw_* fields */

@@ -72,6 +72,7 @@ static void edu_defer(struct edu_dev *edu, const struct edu_event *ev)
 		edu->deferred_head = (edu->deferred_head + 1) % EDU_DEFERRED_EVENTS;
 		edu->deferred_count--;
 		edu_count(edu, events_dropped);
+		atomic_inc(&edu->deferred_dropped);
 	}
 	edu->deferred[(edu->deferred_head + edu->deferred_count) %
 		      EDU_DEFERRED_EVENTS] = *ev;
