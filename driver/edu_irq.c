@@ -13,8 +13,12 @@ static irqreturn_t edu_irq_handler(int irq, void *data)
 	struct edu_dev *edu = data;
 	u32 status = edu_read(edu, EDU_REG_IRQ_STATUS);
 
-	/* Zero: a sharer's interrupt. All ones: the device is gone. */
-	if (!status || status == ~0U) {
+	/*
+	 * Zero: a sharer's interrupt. All ones: the device is gone, unless it
+	 * still identifies itself, for every bit can be raised: left unacked,
+	 * such a status would swallow every later interrupt.
+	 */
+	if (!status || (status == ~0U && edu_read(edu, EDU_REG_IDENT) == ~0U)) {
 		edu_count(edu, irqs_spurious);
 		return IRQ_NONE;
 	}

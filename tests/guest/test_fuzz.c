@@ -22,7 +22,9 @@
  *
  * Replay: every test prints "fuzz: seed N"; FUZZ_SEED=N (and EDU_TESTS)
  * replays the same sequence of operations (the time bound decides how far
- * it gets). FUZZ_TRACE=1 prints every operation.
+ * it gets). FUZZ_TRACE=1 prints every operation. FUZZ_ROUNDS=N runs each
+ * test N times, a new seed each round (without FUZZ_SEED): to hunt a rare
+ * failure.
  *
  * Excluded, because they are destructive by design rather than bugs (or
  * not the driver's): sysfs uevent (synthesises add/remove events), the
@@ -430,7 +432,7 @@ static int device_answers(void)
 {
 	char names[MAX_EDU][16], path[128], val[64];
 	unsigned char out[64], in[64];
-	int n = edu_names(names, MAX_EDU), i, j, fd, tries;
+	int n = edu_names(names, MAX_EDU), i, j, fd, tries, ret = 0;
 	struct edu_factorial fa = { .n = 10 };
 	struct edu_info info;
 	struct edu_event ev;
@@ -456,10 +458,13 @@ static int device_answers(void)
 		      "%s: 10! : %m, %u", names[i], fa.result);
 		CHECK(raise_irq(fd, 0x10000) == 0, "%s: raise: %m", names[i]);
 		for (tries = 0; tries < 16; tries++) {
-			CHECK(next_event(fd, 3000, &ev) == 0, "%s: no event for a raise", names[i]);
-			if (ev.type == EDU_EVENT_INTERRUPT && ev.irq_status & 0x10000)
+			ret = next_event(fd, 3000, &ev);
+			if (ret || (ev.type == EDU_EVENT_INTERRUPT && ev.irq_status & 0x10000))
 				break;
 		}
+		if (ret || tries == 16)
+			dump_device(names[i]);
+		CHECK(ret == 0, "%s: no event for a raise: %s", names[i], strerror(-ret));
 		CHECK(tries < 16, "%s: the raised bit never came", names[i]);
 		for (j = 0; j < (int)sizeof(out); j++)
 			out[j] = (v >> (j % 24)) ^ (j * 37);
@@ -564,18 +569,22 @@ static int firmware_settle(void)
 
 static int settle(void)
 {
-	static const char *const knobs[] = { "drop_irqs", "fail_dma", "dma_delay_ms" };
+	static const char *const knobs[] = {
+		"drop_irqs", "fail_dma", "dma_delay_ms", "signal_pid",
+	};
 	char names[MAX_EDU][16], path[160];
-	int n = edu_names(names, MAX_EDU), i, ret = 0;
+	int n = edu_names(names, MAX_EDU), i, ret = 0, err;
 	unsigned int k;
 
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < ARRAY_SIZE(knobs); k++) {
 			snprintf(path, sizeof(path), DEBUGFS_DIR "/%.15s/%s", names[i], knobs[k]);
-			write_text(path, "0", 1);
+			err = write_text(path, "0", 1);
+			if (err) {
+				diag("fuzz: cannot reset %s: %s", path, strerror(-err));
+				ret = -1;
+			}
 		}
-		snprintf(path, sizeof(path), DEBUGFS_DIR "/%.15s/signal_pid", names[i]);
-		write_text(path, "0", 1);
 	}
 	for (i = 0; i < nsysctls; i++)
 		if (sysctl_put_back(&sysctls[i])) {
@@ -2403,15 +2412,27 @@ static const struct channel ch_firmware = {
 	"firmware", firmware_setup, fuzz_firmware, firmware_pre_nobody, NULL, firmware_finish,
 };
 
-static int test_ioctl(void) { return fuzz_test(&ch_ioctl); }
-static int test_mmap(void) { return fuzz_test(&ch_mmap); }
-static int test_read_write(void) { return fuzz_test(&ch_rw); }
-static int test_sysfs(void) { return fuzz_test(&ch_sysfs); }
-static int test_debugfs(void) { return fuzz_test(&ch_debugfs); }
-static int test_sysctl(void) { return fuzz_test(&ch_sysctl); }
-static int test_configfs(void) { return fuzz_test(&ch_configfs); }
-static int test_netlink(void) { return fuzz_test(&ch_netlink); }
-static int test_firmware(void) { return fuzz_test(&ch_firmware); }
+/* FUZZ_ROUNDS=N runs each test N times, every round with a seed of its own. */
+static int fuzz_rounds(const struct channel *ch)
+{
+	const char *s = getenv("FUZZ_ROUNDS");
+	int rounds = s ? atoi(s) : 1, i;
+
+	for (i = 0; i < rounds || i == 0; i++)
+		if (fuzz_test(ch))
+			return -1;
+	return 0;
+}
+
+static int test_ioctl(void) { return fuzz_rounds(&ch_ioctl); }
+static int test_mmap(void) { return fuzz_rounds(&ch_mmap); }
+static int test_read_write(void) { return fuzz_rounds(&ch_rw); }
+static int test_sysfs(void) { return fuzz_rounds(&ch_sysfs); }
+static int test_debugfs(void) { return fuzz_rounds(&ch_debugfs); }
+static int test_sysctl(void) { return fuzz_rounds(&ch_sysctl); }
+static int test_configfs(void) { return fuzz_rounds(&ch_configfs); }
+static int test_netlink(void) { return fuzz_rounds(&ch_netlink); }
+static int test_firmware(void) { return fuzz_rounds(&ch_firmware); }
 
 const struct test_case fuzz_tests[] = {
 	TEST_LONG(ioctl, FUZZ_BOUND),
