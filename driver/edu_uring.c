@@ -255,7 +255,7 @@ static int edu_ucmd_cancel(struct edu_file *ef, const struct edu_uring_cancel *c
 {
 	struct edu_dev *edu = ef->edu;
 	LIST_HEAD(list);
-	bool running = false;
+	bool running = false, closed;
 	int i, n;
 
 	if (c->reserved || (c->flags & ~EDU_URING_CANCEL_ALL))
@@ -272,10 +272,14 @@ static int edu_ucmd_cancel(struct edu_file *ef, const struct edu_uring_cancel *c
 				running = true;
 		}
 	}
+	closed = edu->ucmd_closed;
 	spin_unlock(&edu->ucmd_lock);
 	edu_ucmd_complete_list(&list, -ECANCELED);
 	if (n || (c->flags & EDU_URING_CANCEL_ALL))
 		return n;
+	/* Removal completed every queued command already, with -ENODEV. */
+	if (closed)
+		return -ENODEV;
 	return running ? -EALREADY : -ENOENT;
 }
 
@@ -328,8 +332,27 @@ union edu_ucmd_arg {
 	u8 area[EDU_UCMD_AREA_MAX];
 };
 
+/*
+ * A write's data, copied in at issue. An inline (non-blocking) issue runs
+ * under io_uring's submission lock: there it neither faults pages in nor
+ * waits for memory, and -EAGAIN has io_uring issue the command again from
+ * an io-wq worker, where both may block.
+ */
+static int edu_ucmd_copy_in(struct edu_ucmd *uc, bool nonblock)
+{
+	unsigned long left;
+
+	if (!nonblock)
+		return copy_from_user(uc->buf, uc->ubuf, uc->len) ? -EFAULT : 0;
+	pagefault_disable();
+	left = __copy_from_user_inatomic(uc->buf, uc->ubuf, uc->len);
+	pagefault_enable();
+	return left ? -EAGAIN : 0;
+}
+
 /* Checks a transfer's argument and copies a write's data in. */
-static int edu_ucmd_prep_data(struct edu_ucmd *uc, const struct edu_uring_data *d)
+static int edu_ucmd_prep_data(struct edu_ucmd *uc, const struct edu_uring_data *d,
+			      bool nonblock, gfp_t gfp)
 {
 	if (d->reserved || !d->len || d->window_off >= EDU_DATA_WINDOW_SIZE ||
 	    d->len > EDU_DATA_WINDOW_SIZE - d->window_off)
@@ -341,11 +364,11 @@ static int edu_ucmd_prep_data(struct edu_ucmd *uc, const struct edu_uring_data *
 	if (!access_ok(uc->ubuf, uc->len))
 		return -EFAULT;
 	/* Charged to the submitter, whichever way the data goes. */
-	uc->buf = kmalloc(uc->len, GFP_KERNEL_ACCOUNT);
+	uc->buf = kmalloc(uc->len, gfp);
 	if (!uc->buf)
-		return -ENOMEM;
-	if (uc->op == EDU_URING_WRITE_DATA && copy_from_user(uc->buf, uc->ubuf, uc->len))
-		return -EFAULT;
+		return nonblock ? -EAGAIN : -ENOMEM;
+	if (uc->op == EDU_URING_WRITE_DATA)
+		return edu_ucmd_copy_in(uc, nonblock);
 	return 0;
 }
 
@@ -381,14 +404,18 @@ static int edu_ucmd_queue(struct edu_dev *edu, struct edu_ucmd *uc)
  *
  * Runs in the submitter's context (its task, an io-wq worker with its
  * credentials, or the SQPOLL thread with the ring creator's): the privilege
- * check is theirs. It never waits for the device; it may fault in the data
- * of a write, which is copied here.
+ * check is theirs. It never waits for the device; a write's data is copied
+ * here (faulted in only by a blocking issue).
  *
  * Return: -EIOCBQUEUED (the result comes later), the result of a cancel, or
- * -ENOTTY, -EPERM, -EINVAL, -ERANGE, -EFAULT, -ENOMEM, -EBUSY, -ENODEV.
+ * -ENOTTY, -EPERM, -EINVAL, -ERANGE, -EFAULT, -ENOMEM, -EBUSY, -ENODEV;
+ * -EAGAIN asks io_uring to issue it again, blocking.
  */
 int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
+	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
+	gfp_t gfp = nonblock ? GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT :
+			       GFP_KERNEL_ACCOUNT;
 	struct edu_file *ef = cmd->file->private_data;
 	struct edu_dev *edu = ef->edu;
 	union edu_ucmd_arg u;
@@ -431,9 +458,9 @@ int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 
 	if (READ_ONCE(edu->dead))
 		return -ENODEV;
-	uc = kzalloc(sizeof(*uc), GFP_KERNEL_ACCOUNT);
+	uc = kzalloc(sizeof(*uc), gfp);
 	if (!uc)
-		return -ENOMEM;
+		return nonblock ? -EAGAIN : -ENOMEM;
 	uc->cmd = cmd;
 	uc->op = cmd->cmd_op;
 	uc->owner = current->files;
@@ -460,7 +487,7 @@ int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		      u.fact.n > EDU_FACTORIAL_MAX ? -ERANGE : 0;
 	} else {
 		uc->engine = EDU_UCMD_DMA;
-		ret = edu_ucmd_prep_data(uc, &u.data);
+		ret = edu_ucmd_prep_data(uc, &u.data, nonblock, gfp);
 	}
 	if (!ret)
 		ret = edu_ucmd_queue(edu, uc);

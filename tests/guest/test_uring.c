@@ -222,6 +222,28 @@ static int test_uring_dma(void)
 	CHECK(stat_of("edu0", "dma_transfers") == transfers + 8, "transfers %lld, were %lld",
 	      stat_of("edu0", "dma_transfers"), transfers);
 
+	/*
+	 * Memory never touched: the inline issue may not fault it in and
+	 * hands the command to io_uring's worker, which does (zero pages).
+	 */
+	{
+		unsigned char *fresh = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		CHECK(fresh != MAP_FAILED, "mmap");
+		memset(a, 0x5a, 2000);
+		CHECK(write_window(fd, 300, a, 2000) == 0, "ioctl write");
+		edu_uring_prep_data(&ring, fd, 7, 1, fresh + 3000, 300, 2000);
+		CHECK(submit(&ring, 1) == 0, "submit");
+		CHECK(reap(&ring, 1, 5000) == 1 && done[7].res == 2000, "write of untouched "
+		      "memory: %d", done[7].res);
+		memset(b, 0x5a, 2000);
+		CHECK(read_window(fd, 300, b, 2000) == 0, "ioctl read");
+		memset(c, 0, 2000);
+		CHECK(!memcmp(b, c, 2000), "the window does not hold the zeros");
+		munmap(fresh, 8192);
+	}
+
 	/* eductl's --uring does the same. */
 	{
 		char out[512];
@@ -679,6 +701,7 @@ struct removal_report {
 	int enodev, ok, wrong, dup;
 	long long last_ms;
 	int later;		/* result of a command submitted after */
+	int cancel;		/* result of a cancel submitted after */
 };
 
 #define RM_DMA 24
@@ -723,6 +746,9 @@ static void removal_child(struct removal_report *rep, int ready_fd)
 	edu_uring_prep_factorial(&ring, fd, 500, 3);
 	rep->later = submit(&ring, 1) ? -99999 :
 		     reap(&ring, 1, 5000) == 1 ? done[500].res : -99998;
+	edu_uring_prep_cancel(&ring, fd, 501, 3, 0);
+	rep->cancel = submit(&ring, 1) ? -99999 :
+		      reap(&ring, 1, 5000) == 1 ? done[501].res : -99998;
 	io_uring_queue_exit(&ring);
 	close(fd);
 	_exit(0);
@@ -773,6 +799,7 @@ static int removal(int hot)
 	CHECK(rep->last_ms - (hot ? t1 : t0) < 1000, "the last came %lld ms after the removal",
 	      rep->last_ms - (hot ? t1 : t0));
 	CHECK(rep->later == -ENODEV, "a command after the removal: %d", rep->later);
+	CHECK(rep->cancel == -ENODEV, "a cancel after the removal: %d", rep->cancel);
 	munmap(rep, sizeof(*rep));
 
 	/* The device that came back works through io_uring. */
