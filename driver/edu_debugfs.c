@@ -9,7 +9,8 @@
  *   drop_irqs      handle the next N interrupts as if they were lost
  *   fail_dma       fail the next N DMA transfers with -EIO
  *   dma_delay_ms   delay the handling of every DMA completion by N ms
- *   spurious_irq   write N: N real interrupts that find no status bit set
+ *   spurious_irq   write N (<= 1000): N real interrupts that find no status
+ *                  bit set, then a pause (the kernel's spurious check)
  *   signal_pid     write "PID [SIGNO]": signal that process on every event
  *   events         the last events, oldest first
  *   eventfds       eventfd registrations of the device's open files
@@ -148,6 +149,16 @@ static void edu_spurious_on_cpu(void *data)
 	edu_write(edu, EDU_REG_IRQ_ACK, EDU_IRQ_SPURIOUS);
 }
 
+/*
+ * The kernel disables an interrupt line when 99,900 of 100,000 interrupts
+ * went unhandled, each within 100 ms of the last (note_interrupt()). One
+ * burst at a time, at most 1000, and a longer pause after each: no number
+ * of writes can get the line disabled.
+ */
+#define EDU_SPURIOUS_MAX	1000
+#define EDU_SPURIOUS_PAUSE_MS	150
+static DEFINE_MUTEX(edu_spurious_lock);
+
 /* A real interrupt with no status: the handler must say IRQ_NONE. */
 static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
@@ -159,12 +170,14 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 
 	if (!edu_capable())
 		return -EPERM;
-	ret = edu_debugfs_uint(ubuf, count, 1000, &n);
+	ret = edu_debugfs_uint(ubuf, count, EDU_SPURIOUS_MAX, &n);
 	if (ret)
 		return ret;
+	if (mutex_lock_interruptible(&edu_spurious_lock))
+		return -EINTR;
 	ret = edu_enter(edu);
 	if (ret)
-		return ret;
+		goto out;
 	mask = irq_data_get_effective_affinity_mask(irq_get_irq_data(edu->irq));
 	for (i = 0; i < n && !ret; i++) {
 		s64 seen = atomic64_read(&edu->stats.irqs_spurious);
@@ -178,6 +191,10 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 			usleep_range(1000, 2000);
 	}
 	edu_leave(edu);
+	if (n)
+		msleep(EDU_SPURIOUS_PAUSE_MS);
+out:
+	mutex_unlock(&edu_spurious_lock);
 	return ret ? ret : count;
 }
 

@@ -95,14 +95,20 @@ static int edu_dma_wait(struct edu_dev *edu)
 
 	for (;;) {
 		long left = deadline - jiffies;
+		u64 cmd;
 
 		if (left > 0)
 			wait_for_completion_timeout(&edu->dma_done, left);
-		if (!edu_dma_running(edu))
+		/* Before the check: a completion after it is kept. */
+		reinit_completion(&edu->dma_done);
+		cmd = readq(edu->regs + EDU_REG_DMA_CMD);
+		/* All ones: the device is gone, and what it moved is unknown. */
+		if (cmd == ~0ULL)
+			return -ENODEV;
+		if (!(cmd & EDU_DMA_CMD_START))
 			break;
 		if (time_after_eq(jiffies, deadline))
 			return -ETIMEDOUT;
-		reinit_completion(&edu->dma_done);
 	}
 	return edu_dma_delay_fault(edu);
 }
@@ -173,7 +179,7 @@ static int edu_dma_run(struct edu_dev *edu, dma_addr_t ram, u32 dev_off,
  * @nonblock: -EBUSY instead of waiting for another transfer
  *
  * Return: 0, -EINVAL for a range the device cannot take, -EBUSY, -EINTR,
- * -ENOMEM, -EIO or -ETIMEDOUT.
+ * -ENOMEM, -EIO, -ETIMEDOUT, or -ENODEV if the device vanished.
  */
 int edu_dma_page(struct edu_dev *edu, struct page *page, u32 page_off,
 		 u32 dev_off, u32 len, bool to_ram, bool nonblock)

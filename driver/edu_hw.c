@@ -20,11 +20,13 @@ unsigned int edu_irq_timeout_ms = 1000;
  * the real interrupt (a missing barrier, fixed in 8.0).
  *
  * Return: 0, -ERANGE for a bad operand, -EBUSY if the engine is still
- * running an abandoned computation, -ETIMEDOUT, or -EINTR.
+ * running an abandoned computation, -ETIMEDOUT, -EINTR, or -ENODEV if the
+ * device vanished (its registers read all ones).
  */
 int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 {
 	unsigned long deadline;
+	u32 status;
 	int ret = 0;
 
 	if (n > EDU_FACTORIAL_MAX)
@@ -34,8 +36,9 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 		return -EINTR;
 
 	/* The device ignores a new operand while it computes. */
-	if (edu_read(edu, EDU_REG_STATUS) & EDU_STATUS_COMPUTING) {
-		ret = -EBUSY;
+	status = edu_read(edu, EDU_REG_STATUS);
+	if (status & EDU_STATUS_COMPUTING) {
+		ret = status == ~0U ? -ENODEV : -EBUSY;
 		goto out;
 	}
 
@@ -50,7 +53,15 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 
 		if (left > 0)
 			wait_for_completion_timeout(&edu->fact_done, left);
-		if (!(edu_read(edu, EDU_REG_STATUS) & EDU_STATUS_COMPUTING))
+		/* Before the check: a completion after it is kept. */
+		reinit_completion(&edu->fact_done);
+		status = edu_read(edu, EDU_REG_STATUS);
+		/* All ones: the device is gone (a live one never reads so). */
+		if (status == ~0U) {
+			ret = -ENODEV;
+			goto out;
+		}
+		if (!(status & EDU_STATUS_COMPUTING))
 			break;
 		if (time_after_eq(jiffies, deadline)) {
 			edu_count(edu, errors);
@@ -58,7 +69,6 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 			ret = -ETIMEDOUT;
 			goto out;
 		}
-		reinit_completion(&edu->fact_done);
 	}
 	*result = edu_read(edu, EDU_REG_FACTORIAL);
 	edu_count(edu, factorials);

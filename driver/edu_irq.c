@@ -15,8 +15,8 @@ static irqreturn_t edu_irq_handler(int irq, void *data)
 
 	/*
 	 * Zero: a sharer's interrupt. All ones: the device is gone, unless it
-	 * still identifies itself, for every bit can be raised: left unacked,
-	 * such a status would swallow every later interrupt.
+	 * still identifies itself, since every bit can be raised (left
+	 * unacknowledged, such a status would swallow every later interrupt).
 	 */
 	if (!status || (status == ~0U && edu_read(edu, EDU_REG_IDENT) == ~0U)) {
 		edu_count(edu, irqs_spurious);

@@ -275,9 +275,13 @@ static int edu_nl_reset_stats(struct sk_buff *skb, struct genl_info *info)
 	edu = edu_nl_device(info);
 	if (IS_ERR(edu))
 		return PTR_ERR(edu);
+	/* Under the lock the drops are counted under: their parts stay a sum. */
+	spin_lock_irq(&edu->events_lock);
 	for (c = (atomic64_t *)&edu->stats;
 	     c < (atomic64_t *)(&edu->stats + 1); c++)
 		atomic64_set(c, 0);
+	atomic_set(&edu->deferred_dropped, 0);
+	spin_unlock_irq(&edu->events_lock);
 	put_device(&edu->dev);
 	return 0;
 }

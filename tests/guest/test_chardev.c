@@ -651,17 +651,18 @@ static int test_dma_bounce_after_timeout(void)
  */
 static int test_events_all_bits(void)
 {
-	int fd = edu_open_dev("edu0", O_RDWR), i;
 	unsigned int want[] = { ~0u, 0x20000 };
+	int fd = edu_open_dev("edu0", O_RDWR);
 	struct edu_event ev;
+	int i;
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
 	for (i = 0; i < 2; i++) {
 		CHECK(raise_irq(fd, want[i]) == 0, "raise %#x: %s", want[i], strerror(errno));
 		/* A firmware load's event may come first. */
-		do
+		do {
 			CHECK(next_event(fd, 2000, &ev) == 0, "no event for %#x", want[i]);
-		while (ev.type != EDU_EVENT_INTERRUPT);
+		} while (ev.type != EDU_EVENT_INTERRUPT);
 		CHECK(ev.irq_status == want[i], "status %#x, raised %#x", ev.irq_status, want[i]);
 	}
 	close(fd);

@@ -919,7 +919,7 @@ static int test_upload_partial_rmmod(void)
 	return 0;
 }
 
-#define PROBE_TRIES 4
+#define PROBE_TRIES 2
 
 struct unbinder {
 	const char *bdf;
