@@ -18,5 +18,7 @@ extern const struct test_case reload_intx_tests[];	/* test_module.c */
 extern const struct test_case reload_msi_tests[];
 extern const struct test_case lifetime_tests[];
 extern const struct test_case hotplug_tests[];	/* test_hotplug.c: per mode */
+extern const struct test_case trace_tests[];	/* test_trace.c */
+extern const struct test_case uevent_tests[];	/* test_uevent.c */
 
 #endif /* TESTS_H */
