@@ -152,7 +152,7 @@ static int test_trace_irq(void)
 	const char *line, *entry;
 	struct edu_event ev;
 	char irq[32], *buf;
-	int ret, fd = edu_open_dev("edu0", O_RDWR);
+	int fd = edu_open_dev("edu0", O_RDWR);
 
 	CHECK(fd >= 0, "open");
 	CHECK(trace_clear() == 0, "clear");
@@ -161,7 +161,8 @@ static int test_trace_irq(void)
 	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
 	/* A transfer's completion interrupt may still come in before it. */
 	do {
-		ret = next_event(fd, 3000, &ev);
+		int ret = next_event(fd, 3000, &ev);
+
 		CHECK(ret == 0, "no event: %s", strerror(-ret));
 	} while (ev.irq_status != 0x10000);
 	CHECK(put(DEBUGFS "edu0/drop_irqs", "1") == 0, "drop_irqs");
