@@ -298,14 +298,42 @@ static int delivered(const char *buf, long long seq, const char *what)
 	return -1;
 }
 
+/* An event with these interrupt status bits is in the trace (one at a time). */
+static int posted(const char *status)
+{
+	char *buf = trace_read();
+	int found = buf && FIND(buf, "edu_event_post", "edu0 ", status);
+
+	free(buf);
+	return found;
+}
+
+/* The queued and lost counts of the file's queue after event seq: 0 or -1. */
+static int queue_state(const char *buf, long long seq, int *queued, int *lost)
+{
+	const char *line;
+	char want[96];
+
+	snprintf(want, sizeof(want), "edu0 seq=%lld channel=queue target=0 result=0 ", seq);
+	line = FIND(buf, "edu_event_deliver", want);
+	if (!line) {
+		diag("no '%s':\n%.3000s", want, buf);
+		return -1;
+	}
+	*queued = (int)field(line, "queued=");
+	*lost = (int)field(line, "lost=");
+	return 0;
+}
+
 /* Every channel: a file's queue (full: lost), SIGIO, signals, the deferred ring, netlink. */
 static int test_trace_delivery(void)
 {
-	long long irqs = stat_of("edu0", "irqs"), s1, s2, s3, s4;
+	long long s1, s2, s3, s4;
 	struct edu_signal sig = { .signo = SIGUSR2 };
 	char val[32], want[96], *buf;
+	struct edu_event ev;
 	struct nl_sock *sk;
-	int fd;
+	int fd, q, lost;
 
 	signal(SIGUSR2, SIG_IGN);
 	signal(SIGIO, SIG_IGN);
@@ -320,13 +348,16 @@ static int test_trace_delivery(void)
 	CHECK(trace_clear() == 0, "clear");
 	CHECK(trace_enable("edu_event_post", 1) == 0 && trace_enable("edu_event_deliver", 1) == 0,
 	      "enable");
+	/* Whatever came since the open goes: the queue starts empty. */
+	while (next_event(fd, 0, &ev) == 0)
+		;
 	/* Three events, none read: the third finds the queue of 2 full. */
 	CHECK(raise_irq(fd, 0x100000) == 0, "raise");
-	CHECK(WAIT_FOR(stat_of("edu0", "irqs") >= irqs + 1, 3000), "no interrupt");
+	CHECK(WAIT_FOR(posted("status=0x00100000 "), 3000), "no interrupt");
 	CHECK(raise_irq(fd, 0x200000) == 0, "raise");
-	CHECK(WAIT_FOR(stat_of("edu0", "irqs") >= irqs + 2, 3000), "no interrupt");
+	CHECK(WAIT_FOR(posted("status=0x00200000 "), 3000), "no interrupt");
 	CHECK(raise_irq(fd, 0x400000) == 0, "raise");
-	CHECK(WAIT_FOR(stat_of("edu0", "irqs") >= irqs + 3, 3000), "no interrupt");
+	CHECK(WAIT_FOR(posted("status=0x00400000 "), 3000), "no interrupt");
 	/* With a netlink listener now. */
 	sk = netlink_listener();
 	CHECK(sk, "netlink listener");
@@ -345,10 +376,21 @@ static int test_trace_delivery(void)
 	CHECK(s1 > 0 && s2 == s1 + 1 && s3 == s2 + 1 && s4 == s3 + 1,
 	      "posts %lld %lld %lld %lld:\n%.3000s", s1, s2, s3, s4, buf);
 
-	CHECK(delivered(buf, s1, "queue target=0 result=0 queued=1 lost=0\n") == 0, "s1");
-	CHECK(delivered(buf, s2, "queue target=0 result=0 queued=2 lost=0\n") == 0, "s2");
-	CHECK(delivered(buf, s3, "queue target=0 result=0 queued=2 lost=1\n") == 0, "s3");
-	CHECK(delivered(buf, s4, "queue target=0 result=0 queued=2 lost=2\n") == 0, "s4");
+	/*
+	 * The queue of 2 after each: normally (1, 0), (2, 0), (2, 1), (2, 2). A
+	 * late completion interrupt of the probe's firmware load may have come
+	 * after the drain: then the first finds one record more, and each
+	 * after follows exactly from it (the four have consecutive seqs).
+	 */
+	CHECK(queue_state(buf, s1, &q, &lost) == 0, "s1");
+	CHECK((q == 1 && lost == 0) || (q == 2 && lost <= 1), "s1: queued %d lost %d", q, lost);
+	lost += q == 2;
+	snprintf(want, sizeof(want), "queue target=0 result=0 queued=2 lost=%d\n", lost);
+	CHECK(delivered(buf, s2, want) == 0, "s2");
+	snprintf(want, sizeof(want), "queue target=0 result=0 queued=2 lost=%d\n", lost + 1);
+	CHECK(delivered(buf, s3, want) == 0, "s3");
+	snprintf(want, sizeof(want), "queue target=0 result=0 queued=2 lost=%d\n", lost + 2);
+	CHECK(delivered(buf, s4, want) == 0, "s4");
 	CHECK(delivered(buf, s1, "sigio target=0 result=0 ") == 0, "sigio");
 	snprintf(want, sizeof(want), "signal target=%d result=0 ", getpid());
 	CHECK(delivered(buf, s1, want) == 0, "signal");
