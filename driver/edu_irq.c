@@ -55,11 +55,13 @@ static irqreturn_t edu_irq_handler(int irq, void *data)
 {
 	struct edu_dev *edu = data;
 	bool timed = trace_edu_irq_handler_exit_enabled();
-	u64 start = timed ? ktime_get_ns() : 0;
 	u32 status;
+	u64 start;
 	int result;
 
 	trace_edu_irq_handler_entry(edu->id, irq);
+	/* After the entry event: its own record is not the handler's cost. */
+	start = timed ? ktime_get_ns() : 0;
 	status = edu_read(edu, EDU_REG_IRQ_STATUS);
 	result = edu_irq_handle(edu, status);
 	trace_edu_irq_handler_exit(edu->id, irq, status, result,

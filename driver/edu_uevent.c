@@ -33,7 +33,6 @@ static void edu_uevent_queue(struct edu_dev *edu, struct edu_uevent_rec *rec)
 	unsigned long interval = msecs_to_jiffies(READ_ONCE(edu_uevent_interval_ms));
 	unsigned int burst = READ_ONCE(edu_uevent_burst);
 	unsigned long flags;
-	bool kick = false;
 
 	spin_lock_irqsave(&edu->uevent_lock, flags);
 	if (edu->uevent_closed)
@@ -49,17 +48,20 @@ static void edu_uevent_queue(struct edu_dev *edu, struct edu_uevent_rec *rec)
 		goto out;
 	}
 	edu->uevent_sent++;
-	snprintf(rec->env[rec->n++], EDU_UEVENT_KEYLEN, "EDU_SUPPRESSED=%u",
-		 edu->uevent_suppressed);
+	if (!WARN_ON_ONCE(rec->n >= EDU_UEVENT_KEYS))
+		snprintf(rec->env[rec->n++], EDU_UEVENT_KEYLEN, "EDU_SUPPRESSED=%u",
+			 edu->uevent_suppressed);
 	edu->uevent_suppressed = 0;
 	edu->uevents[(edu->uevent_head + edu->uevent_count) % EDU_UEVENT_QUEUE] =
 		*rec;
 	edu->uevent_count++;
-	kick = true;
+	/*
+	 * Queued under the lock: edu_uevent_close() takes it before its
+	 * flush, so no accepted record can have its work queued after that.
+	 */
+	queue_work(edu_wq, &edu->uevent_work);
 out:
 	spin_unlock_irqrestore(&edu->uevent_lock, flags);
-	if (kick)
-		queue_work(edu_wq, &edu->uevent_work);
 }
 
 /* Process context, no lock held: each record becomes one uevent. */
@@ -97,6 +99,9 @@ static __printf(2, 3) void edu_uevent_add(struct edu_uevent_rec *rec,
 {
 	va_list args;
 
+	/* One slot stays free for EDU_SUPPRESSED. */
+	if (WARN_ON_ONCE(rec->n >= EDU_UEVENT_KEYS - 1))
+		return;
 	va_start(args, fmt);
 	vsnprintf(rec->env[rec->n++], EDU_UEVENT_KEYLEN, fmt, args);
 	va_end(args);
