@@ -72,6 +72,8 @@ struct edu_dma_pin {
 };
 
 struct edu_file;
+struct edu_evfd;
+struct edu_ring;
 
 /**
  * struct edu_dev - one bound edu PCI function
@@ -113,6 +115,7 @@ struct edu_file;
  * @deferred_lost: events the full @deferred ring dropped (events_lock)
  * @deferred_work: sends them
  * @events_closed: remove() has sent the last deferred events: no more
+ * @evfd_count: eventfd registrations of its files (debugfs eventfds)
  * @fw_lock: protects the fw_* fields below
  * @fw_wait: woken when a firmware load ends
  * @fw_pending: a load is in progress (at most one)
@@ -179,6 +182,7 @@ struct edu_dev {
 	u32 deferred_lost;
 	struct work_struct deferred_work;
 	bool events_closed;
+	atomic_t evfd_count;
 
 	struct mutex fw_lock;		/* the fw_* fields */
 	wait_queue_head_t fw_wait;
@@ -220,6 +224,8 @@ struct edu_dev {
  * @fasync: SIGIO subscribers
  * @page: the mmap buffer (EDU_MMAP_SIZE bytes), allocated on first use;
  *	the file's own memory, DMA-mapped only while a transfer runs
+ * @evfd: eventfd registered per class, EDU_EVFD_* bit order (events_lock)
+ * @ring: the event ring, set once (under events_lock), freed with the file
  */
 struct edu_file {
 	struct kref ref;
@@ -233,6 +239,8 @@ struct edu_file {
 	wait_queue_head_t wait;
 	struct fasync_struct *fasync;
 	struct page *page;
+	struct edu_evfd *evfd[EDU_EVFD_CLASSES];
+	struct edu_ring *ring;
 };
 
 static inline struct edu_dev *to_edu_dev(struct device *dev)
@@ -259,6 +267,7 @@ extern unsigned int edu_log_level;
 
 /* edu_base.c: below every channel */
 extern struct workqueue_struct *edu_wq;
+extern struct workqueue_struct *edu_evfd_wq;
 int edu_base_init(void);
 void edu_base_exit(void);
 int edu_enter(struct edu_dev *edu);
@@ -310,6 +319,22 @@ __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
 int edu_events_set_signal(struct edu_file *ef, int signo);
 void edu_stats_read(struct edu_dev *edu, struct edu_stats *st);
 int edu_events_set_debug_signal(struct edu_dev *edu, pid_t nr, int signo);
+
+/* edu_eventfd.c */
+int edu_eventfd_set(struct edu_file *ef, const struct edu_eventfd *req);
+void edu_eventfd_signal(struct edu_file *ef, const struct edu_event *ev);
+void edu_eventfd_release(struct edu_file *ef);
+void edu_eventfd_shutdown(struct edu_dev *edu);
+
+/* edu_ring.c */
+int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup *req);
+int edu_ring_consume(struct edu_file *ef, u32 consumer);
+void edu_ring_push(struct edu_file *ef, const struct edu_event *ev);
+bool edu_ring_ready(struct edu_file *ef);
+bool edu_has_ring(struct edu_file *ef);
+void edu_ring_kill(struct edu_file *ef);
+int edu_ring_mmap(struct edu_file *ef, struct vm_area_struct *vma);
+void edu_ring_release(struct edu_file *ef);
 
 /* edu_fw.c */
 extern unsigned int edu_fw_upload_timeout_s;

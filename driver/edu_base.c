@@ -11,6 +11,7 @@
 #include "edu.h"
 
 struct workqueue_struct *edu_wq;
+struct workqueue_struct *edu_evfd_wq;
 
 /**
  * edu_enter() - start an access to the hardware from a user-space path
@@ -69,11 +70,23 @@ int edu_base_init(void)
 {
 	/* Unbound: a route may wait seconds for its helper. */
 	edu_wq = alloc_workqueue("edu", WQ_UNBOUND, 0);
-	return edu_wq ? 0 : -ENOMEM;
+	if (!edu_wq)
+		return -ENOMEM;
+	/*
+	 * The eventfd clean-ups, apart: a file's close and remove() flush
+	 * it, and must not wait behind a route's helper.
+	 */
+	edu_evfd_wq = alloc_workqueue("edu_evfd", 0, 0);
+	if (!edu_evfd_wq) {
+		destroy_workqueue(edu_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Module exit: everything queued has run; nothing of ours runs after. */
 void edu_base_exit(void)
 {
+	destroy_workqueue(edu_evfd_wq);
 	destroy_workqueue(edu_wq);
 }

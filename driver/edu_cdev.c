@@ -53,6 +53,7 @@ static int edu_release(struct inode *inode, struct file *file)
 	struct edu_file *ef = file->private_data;
 
 	edu_events_detach(ef);
+	edu_eventfd_release(ef);
 	atomic_dec(&ef->edu->open_files);
 	edu_file_put(ef);
 	return 0;
@@ -77,8 +78,11 @@ static int edu_fasync(int fd, struct file *file, int on)
 	return fasync_helper(fd, file, on, &ef->fasync);
 }
 
+/* The DMA page at offset 0, the event ring from EDU_RING_MMAP_OFFSET. */
 static int edu_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	if (vma->vm_pgoff >= EDU_RING_MMAP_OFFSET >> PAGE_SHIFT)
+		return edu_ring_mmap(file->private_data, vma);
 	return edu_file_mmap(file->private_data, vma);
 }
 
@@ -124,6 +128,8 @@ union edu_ioctl_arg {
 	struct edu_data data;
 	struct edu_signal sig;
 	struct edu_stats stats;
+	struct edu_eventfd evfd;
+	struct edu_ring_setup ring;
 	u32 bits;
 };
 
@@ -154,6 +160,12 @@ static long edu_do_ioctl(struct edu_file *ef, unsigned int cmd,
 	case EDU_IOC_GET_STATS:
 		edu_stats_read(edu, &u->stats);
 		return 0;
+	case EDU_IOC_SET_EVENTFD:
+		return edu_eventfd_set(ef, &u->evfd);
+	case EDU_IOC_RING_SETUP:
+		return edu_ring_setup(ef, &u->ring);
+	case EDU_IOC_RING_CONSUME:
+		return edu_ring_consume(ef, u->bits);
 	}
 	return -ENOTTY;
 }
@@ -197,6 +209,9 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case EDU_IOC_READ_DATA:
 	case EDU_IOC_SET_SIGNAL:
 	case EDU_IOC_GET_STATS:
+	case EDU_IOC_SET_EVENTFD:
+	case EDU_IOC_RING_SETUP:
+	case EDU_IOC_RING_CONSUME:
 		break;
 	default:
 		return -ENOTTY;

@@ -12,6 +12,7 @@
  *   spurious_irq   write N: N real interrupts that find no status bit set
  *   signal_pid     write "PID [SIGNO]": signal that process on every event
  *   events         the last events, oldest first
+ *   eventfds       eventfd registrations of the device's open files
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -315,6 +316,7 @@ void edu_debugfs_add(struct edu_dev *edu)
 	debugfs_create_file("spurious_irq", 0200, dir, edu, &edu_spurious_fops);
 	debugfs_create_file("signal_pid", 0600, dir, edu, &edu_signal_fops);
 	debugfs_create_file("events", 0400, dir, edu, &edu_events_fops);
+	debugfs_create_atomic_t("eventfds", 0400, dir, &edu->evfd_count);
 }
 
 /* Waits for operations in progress on the files, so it runs first in remove(). */

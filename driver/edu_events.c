@@ -3,8 +3,10 @@
  * Interrupts as events. Every interrupt becomes one struct edu_event that
  * is queued on every open file of the device, from the interrupt handler:
  * readers and pollers are woken, SIGIO goes to fasync subscribers, and a
- * registered process gets its chosen signal. A full queue drops its oldest
- * event and says so in the next one delivered.
+ * registered process gets its chosen signal, registered eventfds are
+ * signalled (edu_eventfd.c). A full queue drops its oldest event and says
+ * so in the next one delivered. A file with a ring (edu_ring.c) gets its
+ * events there instead of in its queue.
  */
 #include <linux/ktime.h>
 #include <linux/poll.h>
@@ -78,7 +80,7 @@ static void edu_defer(struct edu_dev *edu, const struct edu_event *ev)
 	edu->deferred_count++;
 	trace_edu_event_deliver(edu->id, ev->seq, EDU_TR_CH_DEFERRED, 0, 0,
 				edu->deferred_count, edu->deferred_lost);
-	schedule_work(&edu->deferred_work);
+	queue_work(edu_wq, &edu->deferred_work);
 }
 
 /**
@@ -111,9 +113,14 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 	edu->recent[edu->recent_count++ % EDU_RECENT_EVENTS] = ev;
 	edu_defer(edu, &ev);
 	list_for_each_entry(ef, &edu->files, node) {
-		edu_file_push(ef, &ev);
-		trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_QUEUE, i, 0,
-					ef->count, ef->lost);
+		if (ef->ring) {
+			edu_ring_push(ef, &ev);
+		} else {
+			edu_file_push(ef, &ev);
+			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_QUEUE,
+						i, 0, ef->count, ef->lost);
+		}
+		edu_eventfd_signal(ef, &ev);
 		wake_up_interruptible(&ef->wait);
 		if (ef->fasync)
 			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_SIGIO,
@@ -134,13 +141,23 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 	spin_unlock_irqrestore(&edu->events_lock, flags);
 }
 
-/* Sends deferred events, oldest first, outside the lock. */
+/* Events one run of the work sends before it makes way for other work. */
+#define EDU_DEFERRED_BATCH	16
+
+/*
+ * Sends deferred events, oldest first, outside the lock. Under an interrupt
+ * storm the queue never empties: a run sends a batch and queues the work
+ * again, rather than hold a worker for as long as the storm lasts (on a
+ * per-CPU workqueue that starved every other work of that CPU: ACPI's
+ * hotplug notifications among them).
+ */
 static void edu_deferred_work(struct work_struct *work)
 {
 	struct edu_dev *edu = container_of(work, struct edu_dev, deferred_work);
 	struct edu_event ev;
+	unsigned int sent;
 
-	for (;;) {
+	for (sent = 0; sent < EDU_DEFERRED_BATCH; sent++) {
 		spin_lock_irq(&edu->events_lock);
 		if (!edu->deferred_count) {
 			spin_unlock_irq(&edu->events_lock);
@@ -154,6 +171,7 @@ static void edu_deferred_work(struct work_struct *work)
 		edu_netlink_event(edu, &ev);
 		edu_routes_event(&ev);
 	}
+	queue_work(edu_wq, &edu->deferred_work);
 }
 
 void edu_events_init(struct edu_dev *edu)
@@ -172,20 +190,27 @@ void edu_events_flush(struct edu_dev *edu)
 	spin_lock_irq(&edu->events_lock);
 	edu->events_closed = true;
 	spin_unlock_irq(&edu->events_lock);
-	flush_work(&edu->deferred_work);
+	/* The work may have queued itself again: until it is idle. */
+	while (flush_work(&edu->deferred_work))
+		;
 }
 
-/* Called by remove() after @dead is set: wake every waiter to see it. */
+/*
+ * Called by remove() after @dead is set: wake every waiter to see it,
+ * rings get no more records, eventfds ring once more and are let go.
+ */
 void edu_events_shutdown(struct edu_dev *edu)
 {
 	struct edu_file *ef;
 
 	spin_lock_irq(&edu->events_lock);
 	list_for_each_entry(ef, &edu->files, node) {
+		edu_ring_kill(ef);
 		wake_up_interruptible_all(&ef->wait);
 		kill_fasync(&ef->fasync, SIGIO, POLL_HUP);
 	}
 	spin_unlock_irq(&edu->events_lock);
+	edu_eventfd_shutdown(edu);
 }
 
 /*
@@ -231,7 +256,8 @@ static int edu_events_pop(struct edu_file *ef, char __user *ubuf)
 
 static bool edu_events_ready(struct edu_file *ef)
 {
-	return READ_ONCE(ef->count) || READ_ONCE(ef->edu->dead);
+	return READ_ONCE(ef->count) || READ_ONCE(ef->edu->dead) ||
+	       edu_has_ring(ef);
 }
 
 /**
@@ -241,7 +267,8 @@ static bool edu_events_ready(struct edu_file *ef)
  * @count: its size; at least one record
  * @nonblock: -EAGAIN instead of waiting when none is queued
  *
- * Return: bytes read, -EINVAL for a buffer smaller than a record, -EAGAIN,
+ * Return: bytes read, -EINVAL for a buffer smaller than a record or once
+ * the file has a ring and nothing queued before it is left, -EAGAIN,
  * -ERESTARTSYS, -EFAULT, or -ENODEV once the device is gone.
  */
 ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
@@ -268,6 +295,9 @@ ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
 		}
 		if (done)
 			return done;
+		/* Its events go to the ring: none will come here. */
+		if (edu_has_ring(ef))
+			return -EINVAL;
 
 		if (nonblock)
 			return -EAGAIN;
@@ -285,7 +315,7 @@ __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
 	poll_wait(file, &ef->wait, wait);
 	if (READ_ONCE(ef->edu->dead))
 		return EPOLLERR | EPOLLHUP;
-	if (READ_ONCE(ef->count))
+	if (READ_ONCE(ef->count) || edu_ring_ready(ef))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }

@@ -48,6 +48,7 @@ static void edu_file_release(struct kref *ref)
 
 	if (ef->page)
 		__free_page(ef->page);
+	edu_ring_release(ef);
 	put_pid(ef->sig_pid);
 	kfree(ef->queue);
 	kfree(ef);

@@ -75,6 +75,8 @@ static void edu_fw_set_state(struct edu_dev *edu, enum edu_fw_state state,
 /*
  * Copies the image into the firmware region and reads it back. The version
  * reported afterwards is the one the device holds, not the file's.
+ * Return: 0, -EBADMSG if the read-back differs, or the failed transfer's
+ * error (-EIO included: a transfer that failed is not a mismatch).
  */
 static int edu_fw_write_verify(struct edu_dev *edu, const u8 *image, size_t size,
 			       u32 *version)
@@ -90,7 +92,7 @@ static int edu_fw_write_verify(struct edu_dev *edu, const u8 *image, size_t size
 	if (!ret)
 		ret = edu_dma_bounce(edu, back, 0, size, true, false);
 	if (!ret && memcmp(back, image, size))
-		ret = -EIO;
+		ret = -EBADMSG;
 	if (!ret) {
 		memcpy(&h, back, sizeof(h));
 		*version = le32_to_cpu(h.version);
@@ -134,10 +136,11 @@ static int edu_fw_install(struct edu_dev *edu, const struct firmware *fw)
 	ret = edu_fw_write_verify(edu, fw->data, fw->size, &version);
 	trace_edu_fw_step(edu->id, EDU_TR_FW_WRITTEN, ret, version, "");
 	if (ret) {
-		edu_fw_set_state(edu, EDU_FW_FAILED,
-				 ret == -EIO ? "verification failed" : "DMA failed");
+		edu_fw_set_state(edu, EDU_FW_FAILED, ret == -EBADMSG ?
+				 "verification failed" : "DMA failed");
 		edu_fw_restore(edu);
-		return ret;
+		/* The errno of a mismatch, in the event, is EIO. */
+		return ret == -EBADMSG ? -EIO : ret;
 	}
 	mutex_lock(&edu->fw_lock);
 	memcpy(edu->fw_image, fw->data, fw->size);
@@ -261,12 +264,28 @@ static void edu_fw_done(const struct firmware *fw, void *context)
  */
 int edu_fw_request(struct edu_dev *edu, bool upload)
 {
+	bool announcing;
 	int ret;
 
-	mutex_lock(&edu->fw_lock);
-	if (edu->fw_closed || edu->fw_pending) {
+	for (;;) {
+		mutex_lock(&edu->fw_lock);
+		if (edu->fw_closed) {
+			mutex_unlock(&edu->fw_lock);
+			return -ENODEV;
+		}
+		if (!edu->fw_pending)
+			break;
+		/*
+		 * The last load's result is visible already; what is left is
+		 * its event (and, after a failed write, putting the old image
+		 * back). Wait for that a second rather than refuse a caller
+		 * who saw the result; a longer restore still gets -EBUSY.
+		 */
+		announcing = edu->fw_state != EDU_FW_LOADING;
 		mutex_unlock(&edu->fw_lock);
-		return edu->fw_closed ? -ENODEV : -EBUSY;
+		if (!announcing ||
+		    !wait_event_timeout(edu->fw_wait, !READ_ONCE(edu->fw_pending), HZ))
+			return -EBUSY;
 	}
 	edu->fw_pending = true;
 	edu->fw_uploading = upload;

@@ -68,12 +68,41 @@ out:
 	return ret;
 }
 
+/* ACPI's event counters: the hotplug GPE (QEMU's is 1) and the SCI. */
+static void dump_acpi_events(void)
+{
+	static const char *const names[] = { "gpe01", "sci", "sci_not", "gpe_all" };
+	char path[64], text[128];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/firmware/acpi/interrupts/%s", names[i]);
+		if (!read_text(path, text, sizeof(text)))
+			diag("hotplug: acpi %s: %s", names[i], text);
+	}
+}
+
 int hotplug_unplug(const char *bdf)
 {
 	char req[64], answer[256];
+	int ret;
 
 	snprintf(req, sizeof(req), "unplug %s", bdf);
-	return hotplug_request(req, answer, sizeof(answer));
+	ret = hotplug_request(req, answer, sizeof(answer));
+	if (!ret && strstr(answer, " after "))
+		diag("hotplug: %s", answer);	/* the host had to ask again */
+	if (ret) {
+		/*
+		 * What holds the removal up: every task's stack and the busy
+		 * workqueues (sysrq t), the locks held (d, with lockdep), and
+		 * whether ACPI saw the hotplug event (its GPE and SCI counts).
+		 */
+		write_text("/proc/sysrq-trigger", "t", 1);
+		write_text("/proc/sysrq-trigger", "d", 1);
+		dump_acpi_events();
+		diag("hotplug: tasks, workqueues and locks dumped to the console (sysrq t, d)");
+	}
+	return ret;
 }
 
 /*

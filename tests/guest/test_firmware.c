@@ -3,20 +3,33 @@
  * Firmware: the default image loaded at probe, uploads through the sysfs
  * fallback (eductl firmware load), every kind of bad image rejected with
  * the previous firmware still active, cancel, timeout, and an upload while
- * another process keeps the DMA engine busy.
+ * another process keeps the DMA engine busy; a load that fails after its
+ * copy, seen on every event channel; removal (unbind, rmmod) while an
+ * upload or the probe-time load is in flight.
  */
+#define _GNU_SOURCE
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/edu.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
 
 #include "tests.h"
 #include "util.h"
@@ -60,14 +73,15 @@ static int upload(const char *path, char *out, size_t len)
 
 static int test_default_loaded_at_probe(void)
 {
-	char names[MAX_EDU][16], path[128], val[64], proc[4096];
+	char names[MAX_EDU][16], path[128], val[64] = "", proc[4096];
 	int n = edu_names(names, MAX_EDU), i;
 
 	CHECK(n > 0, "no devices");
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "/sys/class/edu/%.15s/firmware_state", names[i]);
-		CHECK(read_text(path, val, sizeof(val)) == 0 && !strcmp(val, "ready\n"),
-		      "%s state '%s'", names[i], val);
+		/* The load started at probe may still run when the suite starts first. */
+		CHECK(WAIT_FOR(read_text(path, val, sizeof(val)) == 0 && strcmp(val, "loading\n"),
+			       5000) && !strcmp(val, "ready\n"), "%s state '%s'", names[i], val);
 		snprintf(path, sizeof(path), "/sys/class/edu/%.15s/firmware_version", names[i]);
 		CHECK(read_text(path, val, sizeof(val)) == 0 && !strcmp(val, "1.0.0\n"),
 		      "%s version '%s'", names[i], val);
@@ -325,6 +339,41 @@ static int test_upload_unbind(void)
 	return 0;
 }
 
+/*
+ * A load is over once its result is out: a program that triggers the next
+ * upload the moment it reads the last one's event (or its state) is not
+ * refused with EBUSY. The fuzzer found that window: the event went out
+ * before the load counted as ended.
+ */
+static int test_trigger_after_result(void)
+{
+	const char *loading = "/sys/class/firmware/edu-upload-edu0/loading";
+	const char *data = "/sys/class/firmware/edu-upload-edu0/data";
+	int fd = edu_open_dev("edu0", O_RDONLY), i, ret;
+	struct edu_event ev;
+	char val[96];
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(wait_not_loading(val, sizeof(val), 5) == 0, "the probe's load never ended");
+	ret = write_text(ATTR "firmware_upload", "1", 1);
+	for (i = 0; i < 20 && ret == 0; i++) {
+		CHECK(wait_fallback() == 0, "no fallback %d", i);
+		/* Garbage: the load fails at once, and says so. */
+		CHECK(write_text(loading, "1", 1) == 0 && write_text(data, "junk", 4) == 0 &&
+		      write_text(loading, "0", 1) == 0, "upload %d", i);
+		do
+			ret = next_event(fd, 5000, &ev);
+		while (!ret && ev.type != EDU_EVENT_FIRMWARE_FAILED);
+		CHECK(ret == 0, "no FIRMWARE_FAILED event %d: %s", i, strerror(-ret));
+		ret = write_text(ATTR "firmware_upload", "1", 1);
+	}
+	close(fd);
+	CHECK(ret == 0, "trigger %d right after the event: %s", i, strerror(-ret));
+	CHECK(wait_fallback() == 0 && write_text(loading, "-1", 2) == 0, "cancel");
+	CHECK(wait_not_loading(val, sizeof(val), 5) == 0, "still loading");
+	return 0;
+}
+
 static int test_upload_trigger_strict(void)
 {
 	int st;
@@ -429,6 +478,521 @@ static int test_missing_firmware_file(void)
 	return 0;
 }
 
+#define FALLBACK "/sys/class/firmware/edu-upload-edu0/"
+#define FW_SIGS 3	/* SIGRTMIN + 1..3: fasync, EDU_IOC_SET_SIGNAL, signal_pid */
+
+/* Firmware events of edu0 seen on the netlink group. */
+struct nl_seen {
+	int n;
+	struct edu_event ev[64];
+};
+
+static int on_nl_event(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[EDU_A_MAX + 1];
+	struct nl_seen *seen = arg;
+	struct edu_event *ev;
+
+	if (gh->cmd != EDU_CMD_EVENT ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, EDU_A_MAX, NULL) ||
+	    !tb[EDU_A_DEVICE] || !tb[EDU_A_EVENT_SEQ] || !tb[EDU_A_EVENT_TYPE] ||
+	    !tb[EDU_A_EVENT_VALUE] || nla_get_u32(tb[EDU_A_DEVICE]) != 0 ||
+	    seen->n == 64)
+		return NL_SKIP;
+	ev = &seen->ev[seen->n++];
+	ev->device = 0;
+	ev->seq = nla_get_u64(tb[EDU_A_EVENT_SEQ]);
+	ev->type = nla_get_u32(tb[EDU_A_EVENT_TYPE]);
+	ev->value = nla_get_u32(tb[EDU_A_EVENT_VALUE]);
+	return NL_OK;
+}
+
+static int nl_listen(struct edu_genl *g, struct nl_seen *seen)
+{
+	int grp, ret = edu_genl_open(g);
+
+	if (ret)
+		return ret;
+	grp = genl_ctrl_resolve_grp(g->sk, EDU_GENL_NAME, EDU_GENL_MCGRP_EVENTS);
+	if (grp < 0 || nl_socket_add_membership(g->sk, grp)) {
+		edu_genl_close(g);
+		return -ENOENT;
+	}
+	nl_socket_disable_seq_check(g->sk);
+	nl_socket_modify_cb(g->sk, NL_CB_VALID, NL_CB_CUSTOM, on_nl_event, seen);
+	return 0;
+}
+
+/* Waits up to ms for the netlink event with seq: its index, or -1. */
+static int nl_wait(struct edu_genl *g, struct nl_seen *seen, unsigned long long seq, int ms)
+{
+	long long end = now_ms() + ms;
+	int i;
+
+	for (;;) {
+		struct pollfd p = { .fd = nl_socket_get_fd(g->sk), .events = POLLIN };
+
+		for (i = 0; i < seen->n; i++)
+			if (seen->ev[i].seq == seq)
+				return i;
+		if (now_ms() >= end)
+			return -1;
+		if (poll(&p, 1, end - now_ms()) == 1)
+			nl_recvmsgs_default(g->sk);
+	}
+}
+
+/* A UDP collector of our own on 127.0.0.1:port: the socket. */
+static int udp_collector(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a))) {
+		if (s >= 0)
+			close(s);
+		return -1;
+	}
+	return s;
+}
+
+/* Waits up to ms for the record with seq (earlier ones are skipped). */
+static int udp_record(int s, int ms, unsigned long long seq, struct edu_event *ev)
+{
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	long long end = now_ms() + ms;
+
+	do {
+		if (poll(&p, 1, end - now_ms()) != 1)
+			return -ETIMEDOUT;
+		if (recv(s, ev, sizeof(*ev), 0) != sizeof(*ev))
+			return -EIO;
+	} while (ev->seq < seq);
+	return 0;
+}
+
+#define ROUTE "/sys/kernel/config/edu/routes/fwf/"
+
+static int fw_route(int port, const char *mask)
+{
+	char dest[32];
+
+	snprintf(dest, sizeof(dest), "127.0.0.1:%d", port);
+	if (mkdir(ROUTE, 0755))
+		return -errno;
+	if (write_text(ROUTE "type", "udp", 3) || write_text(ROUTE "dest", dest, strlen(dest)) ||
+	    write_text(ROUTE "device", "0", 1) ||
+	    write_text(ROUTE "event_mask", mask, strlen(mask)) ||
+	    write_text(ROUTE "enable", "1", 1)) {
+		rmdir(ROUTE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* No load of edu0's is in progress (the one of probe, say): 0, or -EBUSY. */
+static int fw_idle(void)
+{
+	char val[96];
+
+	return wait_not_loading(val, sizeof(val), 10) ? -EBUSY : 0;
+}
+
+/*
+ * Starts an upload by hand: the trigger, "1" to loading, and the first
+ * len bytes of image to data, whose open fd is returned in *data (the
+ * rest may follow). 0 or -errno.
+ */
+static int start_upload(const unsigned char *image, size_t len, int *data)
+{
+	int ret = write_text(ATTR "firmware_upload", "1", 1);
+
+	if (!ret && wait_fallback())
+		ret = -ETIMEDOUT;
+	if (!ret)
+		ret = write_text(FALLBACK "loading", "1", 1);
+	if (ret)
+		return ret;
+	*data = open(FALLBACK "data", O_WRONLY | O_CLOEXEC);
+	if (*data < 0)
+		return -errno;
+	if (write(*data, image, len) != (ssize_t)len) {
+		ret = errno ? -errno : -EIO;	/* a short write sets none */
+		close(*data);
+		return ret;
+	}
+	return 0;
+}
+
+/* Signals of each kind queued for us since the last call (0 timeout). */
+static void count_signals(int counts[FW_SIGS], int fd, int *bad_fasync)
+{
+	struct timespec zero = { 0 };
+	sigset_t set;
+	siginfo_t si;
+	int i, sig;
+
+	sigemptyset(&set);
+	for (i = 0; i < FW_SIGS; i++)
+		sigaddset(&set, SIGRTMIN + 1 + i);
+	while ((sig = sigtimedwait(&set, &si, &zero)) > 0) {
+		counts[sig - SIGRTMIN - 1]++;
+		if (sig == SIGRTMIN + 1 && (si.si_fd != fd || !(si.si_band & POLLIN)))
+			(*bad_fasync)++;
+	}
+}
+
+/* The events of fd until (and with) the first of type: their count, or -1. */
+static int events_until(int fd, unsigned int type, struct edu_event *last)
+{
+	int n = 0;
+
+	do {
+		if (next_event(fd, 5000, last))
+			return -1;
+		n++;
+	} while (last->type != type);
+	return n;
+}
+
+/*
+ * A load that fails after its copy: new firmware goes into the region, and
+ * the read-back transfer fails (fail_dma armed while the copy runs, seen
+ * in the DMA registers). The driver restores the old image (two transfers:
+ * the copy and its check; the last transfer is the old image's size, read
+ * back), keeps the old version, and says FIRMWARE_FAILED with EIO on every
+ * event channel, with the same sequence number: read(2), SIGIO (F_SETSIG,
+ * with the fd), the EDU_IOC_SET_SIGNAL and debugfs signal_pid signals (one
+ * per event, real-time signals queue), the netlink group, a UDP route, the
+ * debugfs event log, and sysfs firmware_state. A good upload then works
+ * and is announced the same way.
+ */
+static int test_fail_after_copy(void)
+{
+	unsigned char old_img[EDU_FW_REGION_SIZE], new_img[EDU_FW_REGION_SIZE];
+	int old_size, new_size, fd, udp, armed = 0, n, n_load, i, bad_fasync = 0, ret, data, udp_ret;
+	int sigs[FW_SIGS] = { 0 };
+	unsigned long long cmd = 0, count = 0;
+	struct edu_signal esig = { .signo = SIGRTMIN + 2 };
+	struct nl_seen seen = { 0 };
+	struct edu_event ev, rec, udp_rec;
+	long long transfers, t0;
+	char out[1024], val[96], line[64];
+	struct edu_genl g;
+	sigset_t set;
+
+	CHECK(fw_idle() == 0, "a load never ended");
+	CHECK(make_image("/tmp/fw-old.bin", 0x040100, 200, old_img, &old_size) == 0, "image");
+	CHECK(upload("/tmp/fw-old.bin", out, sizeof(out)) == 0, "baseline: %s", out);
+	CHECK(make_image("/tmp/fw-new.bin", 0x040200, 400, new_img, &new_size) == 0, "image");
+
+	sigemptyset(&set);
+	for (i = 0; i < FW_SIGS; i++)
+		sigaddset(&set, SIGRTMIN + 1 + i);
+	CHECK(sigprocmask(SIG_BLOCK, &set, NULL) == 0, "block");
+	fd = edu_open_dev("edu0", O_RDWR);
+	CHECK(fd >= 0, "open");
+	CHECK(fcntl(fd, F_SETOWN, getpid()) == 0 && fcntl(fd, F_SETSIG, SIGRTMIN + 1) == 0 &&
+	      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC) == 0, "fasync");
+	CHECK(ioctl(fd, EDU_IOC_SET_SIGNAL, &esig) == 0, "SET_SIGNAL: %s", strerror(errno));
+	snprintf(line, sizeof(line), "%d %d", getpid(), SIGRTMIN + 3);
+	CHECK(write_text("/sys/kernel/debug/edu/edu0/signal_pid", line, strlen(line)) == 0,
+	      "signal_pid");
+	CHECK(nl_listen(&g, &seen) == 0, "netlink group");
+	udp = udp_collector(5611);
+	CHECK(udp >= 0, "udp collector");
+	CHECK(fw_route(5611, "0xc") == 0, "route");
+
+	transfers = stat_of("edu0", "dma_transfers");
+	ret = start_upload(new_img, new_size, &data);
+	if (!ret) {
+		close(data);
+		ret = write_text(FALLBACK "loading", "0", 1);
+	}
+	/* The copy of the new image is running: fail what comes next. */
+	for (t0 = now_ms(); !ret && now_ms() - t0 < 5000;) {
+		if (dma_regs("edu0", &cmd, &count) || (cmd & 3) != 1 ||
+		    count != (unsigned long long)new_size)
+			continue;
+		armed = write_text("/sys/kernel/debug/edu/edu0/fail_dma", "1", 1) == 0;
+		break;
+	}
+	n = events_until(fd, EDU_EVENT_FIRMWARE_FAILED, &ev);
+	/* The route sends from a work item: let it, before the route goes. */
+	udp_ret = n > 0 ? udp_record(udp, 5000, ev.seq, &udp_rec) : -ENOENT;
+	rmdir(ROUTE);
+	CHECK(!ret, "upload: %s", strerror(-ret));
+	CHECK(armed, "never saw the copy running");
+	CHECK(n > 0, "no FIRMWARE_FAILED on the char device");
+	CHECK(ev.device == 0 && ev.value == EIO, "event device %u value %u", ev.device,
+	      ev.value);
+	CHECK(attr("firmware_state", val, sizeof(val)) == 0 && !strcmp(val, "failed: DMA failed"),
+	      "state '%s'", val);
+	CHECK(attr("firmware_version", val, sizeof(val)) == 0 && !strcmp(val, "4.1.0"),
+	      "version '%s' after the failure", val);
+	CHECK(read_text("/sys/kernel/debug/edu/edu0/fail_dma", val, sizeof(val)) == 0 &&
+	      !strcmp(val, "0\n"), "fail_dma left at %s", val);
+	/* The copy, then the old image written back and read back. */
+	CHECK(stat_of("edu0", "dma_transfers") == transfers + 3, "transfers %lld -> %lld",
+	      transfers, stat_of("edu0", "dma_transfers"));
+	CHECK(dma_regs("edu0", &cmd, &count) == 0 && (cmd & 3) == 2 &&
+	      count == (unsigned long long)old_size, "last transfer: cmd %#llx count %llu",
+	      cmd, count);
+
+	/* One signal of each kind per event the file got; nothing else queued. */
+	CHECK(next_event(fd, 0, &rec) == -ETIMEDOUT, "event after the failure: type %u",
+	      rec.type);
+	count_signals(sigs, fd, &bad_fasync);
+	for (i = 0; i < FW_SIGS; i++)
+		CHECK(sigs[i] == n, "signal SIGRTMIN+%d: %d for %d events", i + 1, sigs[i], n);
+	CHECK(!bad_fasync, "SIGIO without the fd or POLLIN");
+	i = nl_wait(&g, &seen, ev.seq, 5000);
+	CHECK(i >= 0, "no netlink event seq %llu", (unsigned long long)ev.seq);
+	CHECK(seen.ev[i].type == EDU_EVENT_FIRMWARE_FAILED && seen.ev[i].value == EIO,
+	      "netlink: type %u value %u", seen.ev[i].type, seen.ev[i].value);
+	CHECK(udp_ret == 0, "no UDP record: %s", strerror(-udp_ret));
+	CHECK(udp_rec.type == EDU_EVENT_FIRMWARE_FAILED && udp_rec.seq == ev.seq &&
+	      udp_rec.value == EIO, "UDP: type %u seq %llu value %u", udp_rec.type,
+	      (unsigned long long)udp_rec.seq, udp_rec.value);
+	CHECK(read_text("/sys/kernel/debug/edu/edu0/events", out, sizeof(out)) == 0, "events");
+	snprintf(line, sizeof(line), "seq %llu type %u ", (unsigned long long)ev.seq,
+		 EDU_EVENT_FIRMWARE_FAILED);
+	CHECK(strstr(out, line), "debugfs events lack '%s': %s", line, out);
+
+	/* The old firmware is intact: a good upload goes over it. */
+	CHECK(fw_route(5611, "0xc") == 0, "route");
+	ret = upload("/tmp/fw-new.bin", out, sizeof(out));
+	n_load = events_until(fd, EDU_EVENT_FIRMWARE_LOADED, &ev);
+	udp_ret = n_load > 0 ? udp_record(udp, 5000, ev.seq, &udp_rec) : -ENOENT;
+	rmdir(ROUTE);
+	CHECK(ret == 0 && strstr(out, "ready, firmware 4.2.0"), "good upload: %s", out);
+	CHECK(n_load > 0 && ev.value == 0x040200, "FIRMWARE_LOADED: value %#x", ev.value);
+	CHECK(attr("firmware_version", val, sizeof(val)) == 0 && !strcmp(val, "4.2.0"),
+	      "version '%s'", val);
+	i = nl_wait(&g, &seen, ev.seq, 5000);
+	CHECK(i >= 0 && seen.ev[i].type == EDU_EVENT_FIRMWARE_LOADED &&
+	      seen.ev[i].value == 0x040200, "netlink: no LOADED event seq %llu",
+	      (unsigned long long)ev.seq);
+	CHECK(udp_ret == 0 && udp_rec.seq == ev.seq &&
+	      udp_rec.type == EDU_EVENT_FIRMWARE_LOADED, "UDP: no LOADED record");
+	count_signals(sigs, fd, &bad_fasync);
+	for (i = 0; i < FW_SIGS; i++)
+		CHECK(sigs[i] == n + n_load, "signal SIGRTMIN+%d: %d for %d events", i + 1,
+		      sigs[i], n + n_load);
+	write_text("/sys/kernel/debug/edu/edu0/signal_pid", "0", 1);
+	edu_genl_close(&g);
+	close(udp);
+	close(fd);
+	return 0;
+}
+
+/* What the module was loaded with: the same interrupt mode again. */
+static const char *mode_params(void)
+{
+	return strcmp(expected_mode(), "intx") ? "" : "force_intx=1";
+}
+
+/* Every device has its firmware: the default image, loaded at probe. */
+static int all_ready(void)
+{
+	char names[MAX_EDU][16], path[128], val[64];
+	int n = edu_names(names, MAX_EDU), i;
+
+	if (n <= 0 || (expected_devices() >= 0 && n != expected_devices()))
+		return 0;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/sys/class/edu/%.15s/firmware_state", names[i]);
+		if (read_text(path, val, sizeof(val)) || strcmp(val, "ready\n"))
+			return 0;
+		snprintf(path, sizeof(path), "/sys/class/edu/%.15s/firmware_version", names[i]);
+		if (read_text(path, val, sizeof(val)) || strcmp(val, "1.0.0\n"))
+			return 0;
+	}
+	return 1;
+}
+
+static int delete_module(void)
+{
+	return syscall(SYS_delete_module, "edu", O_NONBLOCK) ? -errno : 0;
+}
+
+/*
+ * Unbinding while an upload is half done (loading is 1, part of the image
+ * written) ends it promptly, and the device comes back with its firmware.
+ */
+static int test_upload_partial_unbind(void)
+{
+	unsigned char image[EDU_FW_REGION_SIZE];
+	int size, data = -1, ret;
+	long long t0, ms;
+	char bdf[32];
+
+	CHECK(bdf_of("edu0", bdf, sizeof(bdf)) == 0, "bdf");
+	CHECK(fw_idle() == 0, "a load never ended");
+	CHECK(make_image("/tmp/fw-5.bin", 0x050000, 600, image, &size) == 0, "image");
+	ret = start_upload(image, size / 2, &data);
+	CHECK(ret == 0, "half an upload: %s", strerror(-ret));
+	t0 = now_ms();
+	ret = driver_ctl("unbind", bdf);
+	ms = now_ms() - t0;
+	close(data);
+	CHECK(access(FALLBACK, F_OK) != 0, "fallback left");
+	CHECK(driver_ctl("bind", bdf) == 0, "bind");
+	CHECK(ret == 0, "unbind: %s", strerror(-ret));
+	CHECK(ms < 3000, "unbind took %lld ms", ms);
+	CHECK(WAIT_FOR(all_ready(), 10000), "firmware not back after bind");
+	return 0;
+}
+
+/*
+ * rmmod while an upload is half done is refused at once (the loader holds
+ * the module), and the upload is unharmed: the rest of the image completes
+ * it. Once it is over, rmmod works, and a reload brings the firmware back.
+ */
+static int test_upload_partial_rmmod(void)
+{
+	unsigned char image[EDU_FW_REGION_SIZE];
+	const char *params = mode_params();
+	int size, data = -1, ret, rest;
+	long long t0, ms;
+	char val[96];
+
+	CHECK(fw_idle() == 0, "a load never ended");
+	CHECK(make_image("/tmp/fw-5.bin", 0x050001, 600, image, &size) == 0, "image");
+	ret = start_upload(image, size / 2, &data);
+	CHECK(ret == 0, "half an upload: %s", strerror(-ret));
+	t0 = now_ms();
+	ret = delete_module();
+	ms = now_ms() - t0;
+	CHECK(ret == -EWOULDBLOCK, "rmmod during an upload: %s", strerror(-ret));
+	CHECK(ms < 2000, "rmmod took %lld ms", ms);
+	CHECK(attr("firmware_state", val, sizeof(val)) == 0 && !strcmp(val, "loading"),
+	      "state '%s' after the refused rmmod", val);
+	rest = write(data, image + size / 2, size - size / 2) == size - size / 2;
+	close(data);
+	CHECK(rest, "the rest of the image: %s", strerror(errno));
+	CHECK(write_text(FALLBACK "loading", "0", 1) == 0, "loading 0");
+	CHECK(wait_not_loading(val, sizeof(val), 5) == 0, "still loading");
+	CHECK(!strcmp(val, "ready"), "state '%s'", val);
+	CHECK(attr("firmware_version", val, sizeof(val)) == 0 && !strcmp(val, "5.0.1"),
+	      "version '%s'", val);
+
+	ret = delete_module();
+	CHECK(ret == 0, "rmmod after the upload: %s", strerror(-ret));
+	ret = module_load(params);
+	CHECK(ret == 0, "insmod %s: %s", params, strerror(-ret));
+	CHECK(WAIT_FOR(all_ready(), 10000), "firmware not back after the reload");
+	return 0;
+}
+
+#define PROBE_TRIES 4
+
+struct unbinder {
+	const char *bdf;
+	int ret;
+	long long ms;
+	int done;
+};
+
+static void *unbind_now(void *arg)
+{
+	struct unbinder *u = arg;
+	long long t0 = now_ms();
+
+	u->ret = driver_ctl("unbind", u->bdf);
+	u->ms = now_ms() - t0;
+	__atomic_store_n(&u->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * insmod, then unbind at once the device probed last (the others' loads
+ * may be over by then: a probe can take long on a slow kernel), while its
+ * probe-time load (two transfers, 100 ms each) is in flight: nobody waits
+ * for the load first. A removal caught the load when its debugfs directory
+ * is gone (remove() has begun) while firmware_state still says loading; it
+ * must happen at least once in PROBE_TRIES. Each removal is prompt, and
+ * the device comes back with its firmware.
+ */
+static int test_unbind_during_probe_load(void)
+{
+	char names[MAX_EDU][16], bdf[32], val[64], dbg[64], state[64];
+	int i, ret, hits = 0, n = edu_names(names, MAX_EDU);
+	const char *params = mode_params();
+	struct unbinder u = { 0 };
+	pthread_t t;
+
+	CHECK(n > 0, "no devices");
+	CHECK(bdf_of(names[n - 1], bdf, sizeof(bdf)) == 0, "bdf");
+	snprintf(dbg, sizeof(dbg), "/sys/kernel/debug/edu/%.15s", names[n - 1]);
+	snprintf(state, sizeof(state), "/sys/class/edu/%.15s/firmware_state", names[n - 1]);
+	u.bdf = bdf;
+	for (i = 0; i < PROBE_TRIES; i++) {
+		ret = module_unload();
+		CHECK(ret == 0, "rmmod %d: %s", i, strerror(-ret));
+		ret = module_load(params);
+		CHECK(ret == 0, "insmod %d: %s", i, strerror(-ret));
+		u.done = 0;
+		CHECK(pthread_create(&t, NULL, unbind_now, &u) == 0, "thread");
+		while (!__atomic_load_n(&u.done, __ATOMIC_ACQUIRE) &&
+		       !access(dbg, F_OK))
+			;
+		if (!__atomic_load_n(&u.done, __ATOMIC_ACQUIRE) &&
+		    !read_text(state, val, sizeof(val)) &&
+		    !strcmp(val, "loading\n"))
+			hits++;
+		pthread_join(t, NULL);
+		CHECK(u.ret == 0, "unbind %d: %s", i, strerror(-u.ret));
+		CHECK(u.ms < 5000, "unbind %d took %lld ms", i, u.ms);
+		CHECK(driver_ctl("bind", bdf) == 0, "bind %d", i);
+		CHECK(WAIT_FOR(all_ready(), 10000), "firmware not back after bind %d", i);
+	}
+	diag("unbind_during_probe_load: %d of %d removals of %s caught the load", hits,
+	     PROBE_TRIES, names[n - 1]);
+	CHECK(hits > 0, "no removal caught the probe-time load");
+	return 0;
+}
+
+/*
+ * insmod, then rmmod at once while the probe-time loads are in flight:
+ * refused (each load holds the module), promptly; once they are over it
+ * works. At least one rmmod in PROBE_TRIES must catch a load; the module
+ * comes back with its firmware.
+ */
+static int test_rmmod_during_probe_load(void)
+{
+	const char *params = mode_params();
+	int i, ret, hits = 0;
+	long long t0, ms;
+
+	ret = module_unload();
+	CHECK(ret == 0, "rmmod: %s", strerror(-ret));
+	for (i = 0; i < PROBE_TRIES; i++) {
+		ret = module_load(params);
+		CHECK(ret == 0, "insmod %d: %s", i, strerror(-ret));
+		t0 = now_ms();
+		ret = delete_module();
+		ms = now_ms() - t0;
+		CHECK(ret == 0 || ret == -EWOULDBLOCK, "rmmod %d: %s", i, strerror(-ret));
+		CHECK(ms < 2000, "rmmod %d took %lld ms", i, ms);
+		if (ret) {
+			hits++;
+			/* Only the loads held it: once they end, rmmod works. */
+			CHECK(WAIT_FOR(all_ready(), 10000), "loads never ended (%d)", i);
+			ret = delete_module();
+			CHECK(ret == 0, "rmmod %d after the loads: %s", i, strerror(-ret));
+		}
+	}
+	ret = module_load(params);
+	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	CHECK(WAIT_FOR(all_ready(), 10000), "firmware not back after the reload");
+	diag("rmmod_during_probe_load: %d of %d rmmods caught the loads", hits, PROBE_TRIES);
+	CHECK(hits > 0, "no rmmod caught a probe-time load");
+	return 0;
+}
+
 const struct test_case firmware_tests[] = {
 	TEST(default_loaded_at_probe),
 	TEST(upload_new_version),
@@ -437,7 +1001,13 @@ const struct test_case firmware_tests[] = {
 	TEST(upload_timeout),
 	TEST(upload_unbind),
 	TEST(upload_trigger_strict),
+	TEST(trigger_after_result),
 	TEST(upload_during_dma),
 	TEST(missing_firmware_file),
+	TEST(fail_after_copy),
+	TEST(upload_partial_unbind),
+	TEST(upload_partial_rmmod),
+	TEST(unbind_during_probe_load),
+	TEST(rmmod_during_probe_load),
 	TEST_END
 };

@@ -171,7 +171,7 @@ static void run_waiter(struct report *r, int fd, unsigned int kind)
 }
 
 /* Writes a pattern and reads it back, until told to stop: never a fault. */
-static void run_mmap(struct report *r, int fd, volatile int *stop)
+static void run_mmap(struct report *r, int fd, const volatile int *stop)
 {
 	unsigned char *m = mmap(NULL, EDU_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	unsigned int i;
@@ -521,13 +521,10 @@ static int victim_works(struct cycle *c)
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/edu/%s/edu/%s", c->bdf, c->victim);
 	if (access(path, F_OK)) {
-		char names[MAX_EDU][16], b[32] = "";
-		int n = edu_names(names, MAX_EDU), i;
+		char name[16];
 
-		for (i = 0; i < n && (bdf_of(names[i], b, sizeof(b)) || strcmp(b, c->bdf)); i++)
-			;
-		CHECK(0, "%s came back as %s, not %s", c->bdf, i < n ? names[i] : "nothing",
-		      c->victim);
+		edu_name_at(c->bdf, name, sizeof(name));
+		CHECK(0, "%s came back as '%s', not %s", c->bdf, name, c->victim);
 	}
 	state[0] = '\0';
 	CHECK(WAIT_FOR(!edu_attr_read(c->victim, "firmware_state", state, sizeof(state)) &&
@@ -666,7 +663,7 @@ static void clean_up(struct cycle *c)
 /* One cycle: work under way, unplug, check, plug, check again. */
 static int cycle_body(struct cycle *c)
 {
-	long long sent = 0, udp = 0, tcp = 0, upcall = 0, t0;
+	long long sent = 0, t0;
 	unsigned int work = c->work;
 	const char *victim = c->victim;
 	int fd, ret, i;
@@ -687,9 +684,9 @@ static int cycle_body(struct cycle *c)
 	CHECK(start_children(c) == 0, "fork");
 	CHECK(WAIT_FOR(children_busy(c), 10000), "the work never got under way");
 	if (work & W_ROUTES) {
-		udp = route_num("hp-udp", "sent");
-		tcp = route_num("hp-tcp", "sent");
-		upcall = route_num("hp-upcall", "sent");
+		long long udp = route_num("hp-udp", "sent"), tcp = route_num("hp-tcp", "sent");
+		long long upcall = route_num("hp-upcall", "sent");
+
 		CHECK(WAIT_FOR(routes_flowing(udp, tcp, upcall), 10000),
 		      "routes not streaming: sent %lld/%lld/%lld", route_num("hp-udp", "sent"),
 		      route_num("hp-tcp", "sent"), route_num("hp-upcall", "sent"));
@@ -808,14 +805,17 @@ static int test_unplug_files_open(void)
 	return run_cycle("edu0", W_FILES);
 }
 
-/* Everything at once, on each device in turn. */
+/* Everything at once, on each device in turn (HOTPLUG_CYCLES, default 3). */
 static int test_unplug_everything(void)
 {
-	static const char *const victims[] = { "edu1", "edu0", "edu1" };
-	unsigned int i;
+	const char *env = getenv("HOTPLUG_CYCLES");
+	unsigned int i, cycles = env ? (unsigned int)atoi(env) : 3;
 
-	for (i = 0; i < 3; i++)
-		CHECK(run_cycle(victims[i], W_ALL) == 0, "cycle %u on %s", i + 1, victims[i]);
+	for (i = 0; i < cycles; i++) {
+		const char *victim = i % 2 ? "edu0" : "edu1";
+
+		CHECK(run_cycle(victim, W_ALL) == 0, "cycle %u on %s", i + 1, victim);
+	}
 	return 0;
 }
 
@@ -827,6 +827,6 @@ const struct test_case hotplug_tests[] = {
 	TEST(unplug_firmware_upload),
 	TEST(unplug_routes_streaming),
 	TEST(unplug_files_open),
-	TEST(unplug_everything),
+	TEST_LONG(unplug_everything, 300),
 	TEST_END
 };

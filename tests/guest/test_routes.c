@@ -25,22 +25,6 @@
 
 #define ROUTES "/sys/kernel/config/edu/routes/"
 
-static int set(const char *route, const char *attr, const char *val)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), ROUTES "%s/%s", route, attr);
-	return write_text(path, val, strlen(val));
-}
-
-static long long get_num(const char *route, const char *attr)
-{
-	char path[128], val[32];
-
-	snprintf(path, sizeof(path), ROUTES "%s/%s", route, attr);
-	return read_text(path, val, sizeof(val)) ? -1 : atoll(val);
-}
-
 static int make_route(const char *route, const char *type, const char *dest,
 		      const char *device)
 {
@@ -49,8 +33,8 @@ static int make_route(const char *route, const char *type, const char *dest,
 	snprintf(path, sizeof(path), ROUTES "%s", route);
 	if (mkdir(path, 0755))
 		return -errno;
-	if (set(route, "type", type) || (dest && set(route, "dest", dest)) ||
-	    set(route, "device", device) || set(route, "enable", "1"))
+	if (route_set(route, "type", type) || (dest && route_set(route, "dest", dest)) ||
+	    route_set(route, "device", device) || route_set(route, "enable", "1"))
 		return -EINVAL;
 	return 0;
 }
@@ -123,9 +107,9 @@ static int test_route_udp(void)
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		remove_route("u1");
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "listener status %#x, last_error %lld",
-	      st, get_num("u1", "last_error"));
+	      st, route_num("u1", "last_error"));
 	CHECK(check_lines("/tmp/udp.out", 0x10000000, 3) == 0, "events");
-	CHECK(get_num("u1", "sent") >= 3, "sent %lld", get_num("u1", "sent"));
+	CHECK(route_num("u1", "sent") >= 3, "sent %lld", route_num("u1", "sent"));
 
 	/* A restarted collector receives what is sent after it is back. */
 	pid = start_listener("--udp 5601 -n 2 --timeout 15", "/tmp/udp2.out");
@@ -140,24 +124,24 @@ static int test_route_udp(void)
 static int test_route_bad_values(void)
 {
 	CHECK(mkdir(ROUTES "bad", 0755) == 0, "mkdir: %s", strerror(errno));
-	CHECK(set("bad", "enable", "1") == -EDESTADDRREQ, "enable without a type");
-	CHECK(set("bad", "type", "carrier-pigeon") == -EINVAL, "type");
-	CHECK(set("bad", "type", "udp") == 0, "udp");
-	CHECK(set("bad", "enable", "1") == -EDESTADDRREQ, "enable without a dest");
-	CHECK(set("bad", "dest", "localhost") == -EINVAL, "no port");
-	CHECK(set("bad", "dest", "127.0.0.1:0") == -EINVAL, "port 0");
-	CHECK(set("bad", "dest", "127.0.0.1:70000") == -EINVAL, "port 70000");
-	CHECK(set("bad", "dest", "10.0.0.1:5000") == -EPERM, "remote without the sysctl");
-	CHECK(set("bad", "device", "99") == -ERANGE, "device 99");
-	CHECK(set("bad", "device", "x") == -EINVAL, "device x");
-	CHECK(set("bad", "event_mask", "0") == -EINVAL, "empty mask");
-	CHECK(set("bad", "dest", "127.0.0.1:5609") == 0, "dest");
-	CHECK(set("bad", "enable", "1") == 0, "enable");
-	CHECK(set("bad", "type", "tcp") == -EBUSY, "type while enabled");
-	CHECK(set("bad", "dest", "127.0.0.1:5610") == -EBUSY, "dest while enabled");
-	CHECK(set("bad", "enable", "maybe") == -EINVAL, "enable maybe");
-	CHECK(set("bad", "enable", "0") == 0, "disable");
-	CHECK(set("bad", "type", "tcp") == 0, "type after disable");
+	CHECK(route_set("bad", "enable", "1") == -EDESTADDRREQ, "enable without a type");
+	CHECK(route_set("bad", "type", "carrier-pigeon") == -EINVAL, "type");
+	CHECK(route_set("bad", "type", "udp") == 0, "udp");
+	CHECK(route_set("bad", "enable", "1") == -EDESTADDRREQ, "enable without a dest");
+	CHECK(route_set("bad", "dest", "localhost") == -EINVAL, "no port");
+	CHECK(route_set("bad", "dest", "127.0.0.1:0") == -EINVAL, "port 0");
+	CHECK(route_set("bad", "dest", "127.0.0.1:70000") == -EINVAL, "port 70000");
+	CHECK(route_set("bad", "dest", "10.0.0.1:5000") == -EPERM, "remote without the sysctl");
+	CHECK(route_set("bad", "device", "99") == -ERANGE, "device 99");
+	CHECK(route_set("bad", "device", "x") == -EINVAL, "device x");
+	CHECK(route_set("bad", "event_mask", "0") == -EINVAL, "empty mask");
+	CHECK(route_set("bad", "dest", "127.0.0.1:5609") == 0, "dest");
+	CHECK(route_set("bad", "enable", "1") == 0, "enable");
+	CHECK(route_set("bad", "type", "tcp") == -EBUSY, "type while enabled");
+	CHECK(route_set("bad", "dest", "127.0.0.1:5610") == -EBUSY, "dest while enabled");
+	CHECK(route_set("bad", "enable", "maybe") == -EINVAL, "enable maybe");
+	CHECK(route_set("bad", "enable", "0") == 0, "disable");
+	CHECK(route_set("bad", "type", "tcp") == 0, "type after disable");
 	CHECK(rmdir(ROUTES "bad") == 0, "rmdir");
 	return 0;
 }
@@ -183,13 +167,13 @@ static int state_is(const char *route, const char *want)
 /* Raises bits on fd once, then waits until the route has taken it. */
 static int raise_taken(int fd, const char *route, unsigned int bits)
 {
-	long long before = get_num(route, "queued") + get_num(route, "dropped") +
-			   get_num(route, "sent");
+	long long before = route_num(route, "queued") + route_num(route, "dropped") +
+			   route_num(route, "sent");
 
 	if (raise_irq(fd, bits))
 		return -1;
-	return WAIT_FOR(get_num(route, "queued") + get_num(route, "dropped") +
-			get_num(route, "sent") > before, 5000) ? 0 : -1;
+	return WAIT_FOR(route_num(route, "queued") + route_num(route, "dropped") +
+			route_num(route, "sent") > before, 5000) ? 0 : -1;
 }
 
 static int count_lines(const char *file)
@@ -237,37 +221,37 @@ static int test_route_tcp_restart(void)
 	if (!ok)
 		remove_route("t1");
 	CHECK(ok, "first collector: last_error %lld, state ok %d",
-	      get_num("t1", "last_error"), state_is("t1", "connected"));
+	      route_num("t1", "last_error"), state_is("t1", "connected"));
 	CHECK(check_lines("/tmp/tcp1.out", 0x20000000, 2) == 0, "first collector");
 
 	ok = WAIT_FOR(!state_is("t1", "connected"), 5000);
-	sent = get_num("t1", "sent");
+	sent = route_num("t1", "sent");
 	for (i = 0; ok && i < 3; i++)
 		ok = raise_taken(fd, "t1", 0x40000000) == 0;
-	ok = ok && get_num("t1", "queued") == 3 && get_num("t1", "sent") == sent;
+	ok = ok && route_num("t1", "queued") == 3 && route_num("t1", "sent") == sent;
 	if (!ok)
 		remove_route("t1");
 	CHECK(ok, "3 records kept: queued %lld, sent %lld -> %lld, last_error %lld",
-	      get_num("t1", "queued"), sent, get_num("t1", "sent"),
-	      get_num("t1", "last_error"));
+	      route_num("t1", "queued"), sent, route_num("t1", "sent"),
+	      route_num("t1", "last_error"));
 
 	pid = start_listener("--tcp 5602 -n 3 --timeout 20", "/tmp/tcp2.out");
 	ok = waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
 	if (!ok)
 		remove_route("t1");
-	CHECK(ok, "second collector %#x, last_error %lld", st, get_num("t1", "last_error"));
+	CHECK(ok, "second collector %#x, last_error %lld", st, route_num("t1", "last_error"));
 	CHECK(check_lines("/tmp/tcp2.out", 0x40000000, 3) == 0, "kept events");
 
 	ok = WAIT_FOR(!state_is("t1", "connected"), 5000);
-	dropped = get_num("t1", "dropped");
-	sent = get_num("t1", "sent");
+	dropped = route_num("t1", "dropped");
+	sent = route_num("t1", "sent");
 	for (i = 0; ok && i < 80; i++)
 		ok = raise_taken(fd, "t1", 0x1000) == 0;
 	CHECK(ok, "event %d not taken", i);
-	CHECK(get_num("t1", "queued") == 64, "queued %lld", get_num("t1", "queued"));
-	CHECK(get_num("t1", "dropped") == dropped + 16, "dropped %lld -> %lld", dropped,
-	      get_num("t1", "dropped"));
-	CHECK(get_num("t1", "sent") == sent, "sent %lld -> %lld", sent, get_num("t1", "sent"));
+	CHECK(route_num("t1", "queued") == 64, "queued %lld", route_num("t1", "queued"));
+	CHECK(route_num("t1", "dropped") == dropped + 16, "dropped %lld -> %lld", dropped,
+	      route_num("t1", "dropped"));
+	CHECK(route_num("t1", "sent") == sent, "sent %lld -> %lld", sent, route_num("t1", "sent"));
 	close(fd);
 	remove_route("t1");
 	return 0;
@@ -319,11 +303,11 @@ static int test_route_tcp_never_accepts(void)
 	CHECK(fd >= 0, "open");
 	CHECK(raise_irq(fd, 0x2000) == 0 && raise_irq(fd, 0x4000) == 0, "raise");
 	close(fd);
-	CHECK(WAIT_FOR(state_is("t2", "connecting") || get_num("t2", "last_error"), 5000),
+	CHECK(WAIT_FOR(state_is("t2", "connecting") || route_num("t2", "last_error"), 5000),
 	      "the route never tried");
 
 	t0 = now_ms();
-	CHECK(get_num("t2", "sent") >= 0, "sent");
+	CHECK(route_num("t2", "sent") >= 0, "sent");
 	read_ms = now_ms() - t0;
 	t0 = now_ms();
 	st = driver_ctl("unbind", bdf);
@@ -363,7 +347,7 @@ static int test_route_upcall(void)
 	CHECK(make_route("up1", "upcall", NULL, "1") == 0, "route");
 	CHECK(raise_irq(fd, 0x4000) == 0, "raise");
 	/* The helper has finished once its route counts it as sent. */
-	found = WAIT_FOR(get_num("up1", "sent") == 1, 5000);
+	found = WAIT_FOR(route_num("up1", "sent") == 1, 5000);
 	remove_route("up1");
 	unlink("/etc/edu-upcall.d/run");
 	close(fd);
@@ -386,11 +370,11 @@ static int test_route_upcall_status(void)
 	CHECK(install_script("/etc/edu-upcall.d/run", "#!/bin/sh\nexit 3\n") == 0, "cmd");
 	CHECK(make_route("up2", "upcall", NULL, "1") == 0, "route");
 	CHECK(raise_irq(fd, 0x8000) == 0, "raise");
-	ok = WAIT_FOR(get_num("up2", "last_status") == 3 << 8, 5000);
+	ok = WAIT_FOR(route_num("up2", "last_status") == 3 << 8, 5000);
 	remove_route("up2");
 	unlink("/etc/edu-upcall.d/run");
 	close(fd);
-	CHECK(ok, "last_status %lld", get_num("up2", "last_status"));
+	CHECK(ok, "last_status %lld", route_num("up2", "last_status"));
 	return 0;
 }
 
@@ -422,7 +406,7 @@ static int test_route_upcall_unlocked(void)
 	      "helper");
 	CHECK(make_route("up3", "upcall", NULL, "1") == 0, "route");
 	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
-	ok = WAIT_FOR(get_num("up3", "sent") == 1, 10000);
+	ok = WAIT_FOR(route_num("up3", "sent") == 1, 10000);
 	remove_route("up3");
 	CHECK(ok, "helper reading its route never finished: state %s",
 	      state_is("up3", "running") ? "running" : "?");
@@ -435,19 +419,19 @@ static int test_route_upcall_unlocked(void)
 	ok = WAIT_FOR(state_is("up4", "running"), 5000);
 	/* A second event waits behind the running helper. */
 	ok = ok && raise_irq(fd, 0x20000) == 0 &&
-	     WAIT_FOR(get_num("up4", "queued") == 1, 5000);
+	     WAIT_FOR(route_num("up4", "queued") == 1, 5000);
 	t0 = now_ms();
-	CHECK(get_num("up4", "sent") == 0, "sent while the helper runs");
+	CHECK(route_num("up4", "sent") == 0, "sent while the helper runs");
 	ms = now_ms() - t0;
 	if (!ok || ms > 1000)
 		remove_route("up4");
 	CHECK(ok, "helper never started");
 	CHECK(ms < 1000, "reading sent took %lld ms", ms);
 	t0 = now_ms();
-	ok = set("up4", "enable", "0") == 0;
+	ok = route_set("up4", "enable", "0") == 0;
 	ms = now_ms() - t0;
 	/* The killed helper's record counts once its work has seen it end. */
-	WAIT_FOR((dropped = get_num("up4", "dropped")) == 2, 5000);
+	WAIT_FOR((dropped = route_num("up4", "dropped")) == 2, 5000);
 	remove_route("up4");
 	close(fd);
 	CHECK(ok, "disable");
@@ -466,11 +450,11 @@ static int test_route_upcall_timeout(void)
 	CHECK(use_helper("/etc/edu-hangs", "#!/bin/sh\nexec sleep 60\n") == 0, "helper");
 	CHECK(make_route("up5", "upcall", NULL, "1") == 0, "route");
 	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
-	ok = WAIT_FOR(get_num("up5", "last_error") == ETIME, 5000) &&
+	ok = WAIT_FOR(route_num("up5", "last_error") == ETIME, 5000) &&
 	     WAIT_FOR(state_is("up5", "ready"), 2000);
 	remove_route("up5");
 	close(fd);
-	CHECK(ok, "last_error %lld", get_num("up5", "last_error"));
+	CHECK(ok, "last_error %lld", route_num("up5", "last_error"));
 	return 0;
 }
 
@@ -495,21 +479,21 @@ static int test_route_upcall_fifo(void)
 	CHECK(as_nobody(plant_fifo, UPCALL_LOG) != 0, "uid 65534 wrote /run");
 	CHECK(make_route("up6", "upcall", NULL, "1") == 0, "route");
 	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
-	ok = WAIT_FOR(get_num("up6", "sent") == 1, 5000) &&
-	     get_num("up6", "last_status") == 0;
+	ok = WAIT_FOR(route_num("up6", "sent") == 1, 5000) &&
+	     route_num("up6", "last_status") == 0;
 	CHECK(ok || (remove_route("up6"), 0), "helper: sent %lld, status %lld",
-	      get_num("up6", "sent"), get_num("up6", "last_status"));
+	      route_num("up6", "sent"), route_num("up6", "last_status"));
 
 	CHECK(unlink(UPCALL_LOG) == 0 && mkfifo(UPCALL_LOG, 0600) == 0, "root's FIFO");
 	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
-	ok = WAIT_FOR(get_num("up6", "sent") == 2, 5000) &&
-	     get_num("up6", "last_status") == 1 << 8;
+	ok = WAIT_FOR(route_num("up6", "sent") == 2, 5000) &&
+	     route_num("up6", "last_status") == 1 << 8;
 	remove_route("up6");
 	unlink(UPCALL_LOG);
 	unlink("/tmp/edu-upcall.log");
 	close(fd);
-	CHECK(ok, "helper on a FIFO: sent %lld, status %lld", get_num("up6", "sent"),
-	      get_num("up6", "last_status"));
+	CHECK(ok, "helper on a FIFO: sent %lld, status %lld", route_num("up6", "sent"),
+	      route_num("up6", "last_status"));
 	return 0;
 }
 
@@ -550,7 +534,7 @@ static int test_route_enable_race(void)
 			int n;
 
 			for (n = 0; n < 300; n++)
-				set("r1", "enable", i ? "1" : "0");
+				route_set("r1", "enable", i ? "1" : "0");
 			_exit(0);
 		}
 	}
@@ -560,7 +544,7 @@ static int test_route_enable_race(void)
 		bad |= waitpid(pid[i], &st, 0) != pid[i] || !WIFEXITED(st);
 	CHECK(!bad, "togglers");
 	/* Whatever won, the route is consistent: it can be enabled and used. */
-	CHECK(set("r1", "enable", "1") == 0, "enable");
+	CHECK(route_set("r1", "enable", "1") == 0, "enable");
 	CHECK(raise_taken(fd, "r1", 0x400) == 0, "event after the race");
 	CHECK(state_is("r1", "ready"), "state");
 	close(fd);
@@ -582,23 +566,23 @@ static int test_route_filters(void)
 
 	CHECK(fd0 >= 0 && fd1 >= 0, "open");
 	CHECK(mkdir(ROUTES "f1", 0755) == 0, "mkdir");
-	CHECK(set("f1", "type", "udp") == 0 && set("f1", "dest", "127.0.0.1:5606") == 0 &&
-	      set("f1", "device", "0") == 0 && set("f1", "event_mask", "0x2") == 0 &&
-	      set("f1", "enable", "1") == 0, "configure");
+	CHECK(route_set("f1", "type", "udp") == 0 && route_set("f1", "dest", "127.0.0.1:5606") == 0 &&
+	      route_set("f1", "device", "0") == 0 && route_set("f1", "event_mask", "0x2") == 0 &&
+	      route_set("f1", "enable", "1") == 0, "configure");
 	CHECK(make_route("w1", "udp", "127.0.0.1:5607", "-1") == 0, "witness");
 
 	CHECK(raise_irq(fd1, 0x100000) == 0, "edu1");
-	ok = WAIT_FOR(get_num("w1", "sent") == 1, 5000);
+	ok = WAIT_FOR(route_num("w1", "sent") == 1, 5000);
 	/* A firmware event on edu0: an upload cancelled. */
 	ok = ok && write_text("/sys/class/edu/edu0/firmware_upload", "1", 1) == 0 &&
 	     WAIT_FOR(!access("/sys/class/firmware/edu-upload-edu0/loading", F_OK), 5000) &&
 	     write_text("/sys/class/firmware/edu-upload-edu0/loading", "-1", 2) == 0 &&
-	     WAIT_FOR(get_num("w1", "sent") == 2, 5000);
+	     WAIT_FOR(route_num("w1", "sent") == 2, 5000);
 	CHECK(ok || (remove_route("f1"), remove_route("w1"), 0), "witness: %lld",
-	      get_num("w1", "sent"));
-	ok = get_num("f1", "sent") == 0 && get_num("f1", "dropped") == 0;
+	      route_num("w1", "sent"));
+	ok = route_num("f1", "sent") == 0 && route_num("f1", "dropped") == 0;
 	CHECK(ok || (remove_route("f1"), remove_route("w1"), 0),
-	      "filtered events got through: sent %lld", get_num("f1", "sent"));
+	      "filtered events got through: sent %lld", route_num("f1", "sent"));
 
 	pid = start_listener("--udp 5606 -n 1 --timeout 10", "/tmp/filter.out");
 	ok = WAIT_FOR(port_bound(5606, 0), 5000) && raise_irq(fd0, 0x200000) == 0 &&
@@ -622,13 +606,13 @@ static int test_route_holds_module_and_reports(void)
 	CHECK(write_text(HELPER_SYSCTL, "/nonexistent/helper", 19) == 0, "sysctl");
 	CHECK(make_route("m1", "upcall", NULL, "1") == 0, "route");
 	CHECK(raise_irq(fd, 0x10000) == 0, "raise");
-	ok = WAIT_FOR(get_num("m1", "last_error") == ENOENT, 5000) &&
-	     get_num("m1", "dropped") == 1;
+	ok = WAIT_FOR(route_num("m1", "last_error") == ENOENT, 5000) &&
+	     route_num("m1", "dropped") == 1;
 	close(fd);
 	ret = syscall(SYS_delete_module, "edu", O_NONBLOCK) ? -errno : 0;
 	remove_route("m1");
-	CHECK(ok, "last_error %lld dropped %lld", get_num("m1", "last_error"),
-	      get_num("m1", "dropped"));
+	CHECK(ok, "last_error %lld dropped %lld", route_num("m1", "last_error"),
+	      route_num("m1", "dropped"));
 	CHECK(ret == -EWOULDBLOCK, "unload with a route: %d", ret);
 	return 0;
 }
@@ -639,9 +623,9 @@ static int test_route_allow_remote(void)
 	int ret;
 
 	CHECK(mkdir(ROUTES "a1", 0755) == 0, "mkdir");
-	ret = set("a1", "dest", "10.0.0.1:5000");
+	ret = route_set("a1", "dest", "10.0.0.1:5000");
 	if (!ret || write_text("/proc/sys/dev/edu/routes_allow_remote", "1", 1) == 0)
-		ret = ret ? set("a1", "dest", "10.0.0.1:5000") : -1;
+		ret = ret ? route_set("a1", "dest", "10.0.0.1:5000") : -1;
 	rmdir(ROUTES "a1");
 	CHECK(ret == 0, "remote destination with the sysctl: %d", ret);
 	return 0;
@@ -664,11 +648,124 @@ static int test_route_rmdir_streaming(void)
 		_exit(0);
 	}
 	/* Once events flow through the route, it goes. */
-	WAIT_FOR(get_num("s1", "sent") + get_num("s1", "dropped") > 0, 5000);
+	WAIT_FOR(route_num("s1", "sent") + route_num("s1", "dropped") > 0, 5000);
 	CHECK(rmdir(ROUTES "s1") == 0, "rmdir: %s", strerror(errno));
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "streamer");
 	CHECK(access(ROUTES "s1", F_OK) != 0, "route still there");
 	CHECK(write_text("/sys/class/edu/edu0/factorial", "3", 1) == 0, "device works");
+	return 0;
+}
+
+#define RL_EVENTS	50
+#define RL_PER_SEC	20	/* docs/routes.md: helpers per second per route */
+#define RL_GO		"/run/edu-rl-go"
+
+/* Lines of the helper's log that name our events. */
+static int rl_log_lines(int *bad)
+{
+	char buf[16384], *line, *save;
+	int n = 0;
+
+	*bad = 0;
+	if (read_text(UPCALL_LOG, buf, sizeof(buf)))
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		if (strncmp(line, "event device=1 type=1 status=0x00040000 seq=", 44))
+			(*bad)++;
+	}
+	return n;
+}
+
+/*
+ * Polled: notes when (at the latest) 1 + RL_PER_SEC helpers had run; true
+ * once every event is handled.
+ */
+static int rl_progress(long long *t_full)
+{
+	long long sent = route_num("rl", "sent");
+
+	if (*t_full < 0 && sent >= 1 + RL_PER_SEC)
+		*t_full = now_ms();
+	return sent + route_num("rl", "dropped") == RL_EVENTS && state_is("rl", "ready");
+}
+
+/*
+ * The upcall rate limit (docs/routes.md): at most 20 helpers per second per
+ * route, more dropped and counted. The first helper (edu-upcall, whose
+ * user command removes itself and then waits to be released) holds the
+ * route while RL_EVENTS - 1 more events queue, each seen in queued. It is
+ * released once its rate window is over (1 s after it started: the rule's
+ * own period, not a guess), so the queued events meet a fresh window. Then,
+ * whatever the helpers' speed: the first 20 of them run; no more than 20
+ * per window that can begin between release and the end; every event is a
+ * helper that ran (sent, one log line each) or dropped, none failed. If 20
+ * helpers ran within 800 ms of the release (surely in one window), the
+ * next event met a full window: something must have been dropped. (On a
+ * slow kernel helpers may run below the limit: then nothing need be.)
+ */
+static int test_route_upcall_rate_limit(void)
+{
+	int fd = edu_open_dev("edu1", O_RDWR), ok, i, lines, bad, windows;
+	long long t_run, t_rel, t_done, t_full, sent, dropped, queued;
+
+	CHECK(fd >= 0, "open");
+	unlink(UPCALL_LOG);
+	unlink(RL_GO);
+	mkdir("/etc/edu-upcall.d", 0755);
+	CHECK(install_script("/etc/edu-upcall.d/run",
+			     "#!/bin/sh\nrm -f /etc/edu-upcall.d/run\ni=0\n"
+			     "while [ ! -e " RL_GO " ] && [ $i -lt 2000 ]; do\n"
+			     "\tsleep 0.01\n\ti=$((i + 1))\ndone\n") == 0, "user command");
+	CHECK(write_text("/proc/sys/dev/edu/upcall_timeout_ms", "30000", 5) == 0, "sysctl");
+	CHECK(make_route("rl", "upcall", NULL, "1") == 0, "route");
+	ok = raise_irq(fd, 0x40000) == 0 && WAIT_FOR(state_is("rl", "running"), 5000);
+	t_run = now_ms();
+	for (i = 1; ok && i < RL_EVENTS; i++)
+		ok = raise_irq(fd, 0x40000) == 0 && WAIT_FOR(route_num("rl", "queued") == i, 5000);
+	queued = route_num("rl", "queued");
+	sent = route_num("rl", "sent");
+	dropped = route_num("rl", "dropped");
+	/* Past the first helper's window, then release it. */
+	while (now_ms() < t_run + 1100)
+		usleep(10000);
+	t_rel = now_ms();
+	write_file(RL_GO, "", 0);
+	t_full = -1;
+	ok = ok && WAIT_FOR(rl_progress(&t_full), 30000);
+	t_done = now_ms();
+	if (!ok || queued != RL_EVENTS - 1 || sent || dropped)
+		remove_route("rl");
+	CHECK(queued == RL_EVENTS - 1 && !sent && !dropped,
+	      "behind the first helper: queued %lld sent %lld dropped %lld", queued, sent,
+	      dropped);
+	CHECK(ok, "not all handled: sent %lld dropped %lld queued %lld state ok %d",
+	      route_num("rl", "sent"), route_num("rl", "dropped"), route_num("rl", "queued"),
+	      state_is("rl", "ready"));
+	sent = route_num("rl", "sent");
+	dropped = route_num("rl", "dropped");
+	queued = route_num("rl", "last_error");
+	remove_route("rl");
+	unlink("/etc/edu-upcall.d/run");
+	unlink(RL_GO);
+	close(fd);
+	lines = rl_log_lines(&bad);
+	windows = 1 + (t_done - t_rel) / 1000;
+	diag("route_upcall_rate_limit: %lld sent, %lld dropped in %lld ms after the release; "
+	     "%d helpers after %lld ms", sent, dropped, t_done - t_rel, 1 + RL_PER_SEC,
+	     t_full - t_rel);
+	CHECK(queued == 0, "last_error %lld: a helper failed", queued);
+	CHECK(sent + dropped == RL_EVENTS, "sent %lld + dropped %lld != %d", sent, dropped,
+	      RL_EVENTS);
+	CHECK(lines == sent && !bad, "%d helper runs logged (%d foreign), sent %lld", lines,
+	      bad, sent);
+	CHECK(sent >= 1 + RL_PER_SEC, "only %lld helpers ran: a fresh window allows %d", sent,
+	      RL_PER_SEC);
+	CHECK(sent - 1 <= RL_PER_SEC * windows, "%lld helpers in %lld ms: over %d a second",
+	      sent - 1, t_done - t_rel, RL_PER_SEC);
+	CHECK(dropped > 0 || t_full < 0 || t_full - t_rel >= 800,
+	      "nothing dropped: %d helpers ran %lld ms after the release", 1 + RL_PER_SEC,
+	      t_full - t_rel);
 	return 0;
 }
 
@@ -688,5 +785,6 @@ const struct test_case route_tests[] = {
 	TEST(route_holds_module_and_reports),
 	TEST(route_allow_remote),
 	TEST(route_rmdir_streaming),
+	TEST(route_upcall_rate_limit),
 	TEST_END
 };

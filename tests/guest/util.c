@@ -199,9 +199,23 @@ static void wait_firmware_idle(void)
 	}
 }
 
+/* No reference on the module: nothing has it open or in use. */
+static int module_idle(void)
+{
+	char val[16];
+
+	return !read_text("/sys/module/edu/refcnt", val, sizeof(val)) && !strcmp(val, "0\n");
+}
+
 int module_unload(void)
 {
 	wait_firmware_idle();
+	/*
+	 * The firmware loader drops its reference just after the driver's
+	 * callback has said "ready": give it a moment. A file held open keeps
+	 * the reference, and the unload is then refused, as it must be.
+	 */
+	WAIT_FOR(module_idle(), 1000);
 	return syscall(SYS_delete_module, "edu", O_NONBLOCK) ? -errno : 0;
 }
 
@@ -275,6 +289,17 @@ int raise_irq(int fd, unsigned int bits)
 	__u32 b = bits;
 
 	return ioctl(fd, EDU_IOC_RAISE_IRQ, &b) ? -errno : 0;
+}
+
+void edu_name_at(const char *bdf, char *name, size_t len)
+{
+	char names[MAX_EDU][16], b[32];
+	int n = edu_names(names, MAX_EDU), i;
+
+	name[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (!bdf_of(names[i], b, sizeof(b)) && !strcmp(b, bdf))
+			snprintf(name, len, "%.15s", names[i]);
 }
 
 int driver_ctl(const char *op, const char *bdf)
@@ -435,4 +460,22 @@ int task_asleep(int pid)
 		return 0;
 	p = strrchr(stat, ')');
 	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+int dma_regs(const char *name, unsigned long long *cmd, unsigned long long *count)
+{
+	char path[96], buf[1024], *p;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/edu/%s/regs", name);
+	ret = read_text(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	p = strstr(buf, " dma_count ");
+	if (!p || sscanf(p, " dma_count %llx", count) != 1)
+		return -EIO;
+	p = strstr(buf, " dma_cmd ");
+	if (!p || sscanf(p, " dma_cmd %llx", cmd) != 1)
+		return -EIO;
+	return 0;
 }

@@ -32,6 +32,8 @@ int module_load(const char *params);
 
 /* The PCI address behind eduN ("" if none). */
 int bdf_of(const char *name, char *bdf, size_t len);
+/* The eduN name now bound at bdf into name, or "". */
+void edu_name_at(const char *bdf, char *name, size_t len);
 /* Writes bdf to /sys/bus/pci/drivers/edu/OP (bind, unbind): 0 or -errno. */
 int driver_ctl(const char *op, const char *bdf);
 
@@ -44,6 +46,12 @@ int task_asleep(int pid);
 
 /* A counter of /sys/class/edu/NAME/stats/, or -1. */
 long long stat_of(const char *name, const char *counter);
+
+/*
+ * The DMA engine's registers of NAME, from debugfs regs: the command
+ * (bit 0x1 running, 0x2 device to RAM) and the count. 0 or -errno.
+ */
+int dma_regs(const char *name, unsigned long long *cmd, unsigned long long *count);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long now_ms(void);

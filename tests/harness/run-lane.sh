@@ -4,10 +4,10 @@
 # with the guest's diagnostics, and copies them to OUT/results.tap.
 #
 # Usage: run-lane.sh LANE KERNEL INITRD OUT [TIMEOUT]
-# Environment: EDU_TESTS, FUZZ_SECONDS, FUZZ_SEED, STRESS_SECONDS,
+# Environment: EDU_TESTS, HOTPLUG_MODES, FUZZ_SECONDS, FUZZ_SEED, FUZZ_TRACE, STRESS_SECONDS, STRESS_WORKERS,
 # SOAK_RELOADS, SOAK_REBINDS (passed to the suite, docs/testing.md);
 # HOTPLUG_AGENT (the built tests/harness/hotplug-agent; without it the
-# hotplug tests fail); EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
+# hotplug tests fail); KERNEL_ARGS (more kernel parameters); EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
 # the lane proves, as iommu_active, that the devices' DMA was translated);
 # EXTRA_PATTERNS, a file of extra regular expressions that fail the lane
 # when the kernel log matches one (the debug lane's KASAN, lockdep, ...
@@ -36,8 +36,8 @@ report() {	# report OK|FAIL NAME [DETAIL...]
 
 # The suite's knobs reach it through the kernel command line (init passes
 # unknown parameters on as environment variables).
-params="EDU_MODE=test EDU_COUNT=$count"
-for v in EDU_TESTS FUZZ_SECONDS FUZZ_SEED STRESS_SECONDS SOAK_RELOADS SOAK_REBINDS; do
+params="EDU_MODE=test EDU_COUNT=$count${KERNEL_ARGS:+ $KERNEL_ARGS}"
+for v in EDU_TESTS HOTPLUG_MODES FUZZ_SECONDS FUZZ_SEED FUZZ_TRACE STRESS_SECONDS STRESS_WORKERS SOAK_RELOADS SOAK_REBINDS HOTPLUG_CYCLES; do
 	[ -n "${!v:-}" ] && params+=" $v=${!v}"
 done
 
@@ -192,6 +192,12 @@ allowed+='|fault injected'
 allowed+='|(failed to load|Direct firmware load for) (edu-upload-edu[0-9]+|edu/edu-fw.bin)'
 allowed+='|Falling back to sysfs fallback for: edu-upload-edu[0-9]+'
 allowed+='|See https://wiki.debian.org/Firmware'
+# The netlink core's own notes on the malformed requests the fuzzer sends
+# (they name the sending process, edu-tests).
+allowed+="|netlink: 'edu-tests': attribute type [0-9]+ has an invalid length"
+allowed+="|netlink: [0-9]+ bytes leftover after parsing attributes in process .edu-tests'"
+# The firmware loader's complaint when the fuzzer drives an upload wrong.
+allowed+='|firmware edu-upload-edu[0-9]+: firmware_loading_store: unexpected value'
 ours=$(sed -n '/^# dmesg-begin/,/^# dmesg-end/p' "$ktap" |
 	grep -E '^<[0-4]>' | grep -E 'edu' |
 	grep -vE "$allowed" |

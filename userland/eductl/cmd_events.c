@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,7 +43,7 @@ static int cmd_irq(int argc, char **argv)
 	return EXIT_OK;
 }
 
-enum wait_how { BY_READ, BY_POLL, BY_EPOLL, BY_SIGNAL };
+enum wait_how { BY_READ, BY_POLL, BY_EPOLL, BY_SIGNAL, BY_EVENTFD, BY_RING };
 
 /* Waits until fd has an event (or ms pass): 1 ready, 0 timeout, -errno. */
 static int wait_ready(int fd, enum wait_how how, int epfd, int ms)
@@ -73,6 +74,7 @@ struct watch_args {
 	enum wait_how how;
 	unsigned int count;	/* 0: forever */
 	unsigned int timeout;	/* seconds, 0: none */
+	unsigned int entries;	/* --ring: its size in records */
 };
 
 static int parse_watch(int argc, char **argv, struct watch_args *a)
@@ -88,6 +90,15 @@ static int parse_watch(int argc, char **argv, struct watch_args *a)
 			a->how = BY_EPOLL;
 		} else if (!strcmp(argv[i], "--signal")) {
 			a->how = BY_SIGNAL;
+		} else if (!strcmp(argv[i], "--eventfd")) {
+			a->how = BY_EVENTFD;
+		} else if (!strcmp(argv[i], "--ring")) {
+			a->how = BY_RING;
+		} else if (!strcmp(argv[i], "--entries")) {
+			if (i + 1 >= argc ||
+			    edu_parse_uint(argv[i + 1], EDU_RING_MAX_ENTRIES, &a->entries))
+				return usage_error("--entries needs a number");
+			i++;
 		} else if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--timeout")) {
 			unsigned int *v = argv[i][1] == 'n' ? &a->count : &a->timeout;
 
@@ -99,12 +110,17 @@ static int parse_watch(int argc, char **argv, struct watch_args *a)
 		} else if (!dev) {
 			dev = argv[i];
 		} else {
-			return usage_error("usage: watch eduN [--poll|--epoll|--signal] "
+			return usage_error("usage: watch eduN [--poll|--epoll|--signal|"
+					   "--eventfd|--ring [--entries N]] "
 					   "[-n COUNT] [--timeout SEC]");
 		}
 	}
 	if (!dev)
 		return usage_error("watch needs a device");
+	if (a->entries && a->how != BY_RING)
+		return usage_error("--entries goes with --ring");
+	if (!a->entries)
+		a->entries = 256;
 	ret = device_arg(dev, a->name);
 	return ret;
 }
@@ -126,6 +142,15 @@ static int wait_signal(int sig, int ms)
 	return 1;
 }
 
+static void print_event(const struct edu_event *ev)
+{
+	char line[160];
+
+	edu_format_event(ev, line, sizeof(line));
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
 /*
  * Prints queued events: one per call for a blocking read, else all there
  * are (a wake-up or a signal may stand for several). 0 or -errno.
@@ -133,7 +158,6 @@ static int wait_signal(int sig, int ms)
 static int drain(int fd, const struct watch_args *a, unsigned int *seen)
 {
 	struct edu_event ev;
-	char line[160];
 
 	while (!a->count || *seen < a->count) {
 		ssize_t n = read(fd, &ev, sizeof(ev));
@@ -142,14 +166,110 @@ static int drain(int fd, const struct watch_args *a, unsigned int *seen)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		if (n != sizeof(ev))
 			return -EIO;
-		edu_format_event(&ev, line, sizeof(line));
-		printf("%s\n", line);
-		fflush(stdout);
+		print_event(&ev);
 		(*seen)++;
 		if (a->how == BY_READ)
 			break;
 	}
 	return 0;
+}
+
+/*
+ * --eventfd: one eventfd registered for every class is the doorbell; the
+ * events are then read from the file. The driver rings it once more when
+ * the device goes, and the read says ENODEV.
+ */
+static int watch_eventfd(int fd, const struct watch_args *a)
+{
+	int ms = a->timeout ? (int)a->timeout * 1000 : -1;
+	struct edu_eventfd reg = { .classes = EDU_EVFD_ALL };
+	unsigned int seen = 0;
+	int efd, ret = EXIT_OK;
+
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0)
+		return fail(-errno, "eventfd");
+	reg.fd = efd;
+	if (ioctl(fd, EDU_IOC_SET_EVENTFD, &reg)) {
+		ret = fail(-errno, "%s: eventfd registration", a->name);
+		goto out;
+	}
+	while (!a->count || seen < a->count) {
+		struct pollfd pf = { .fd = efd, .events = POLLIN };
+		uint64_t n;
+
+		ret = poll(&pf, 1, ms);
+		if (ret == 0) {
+			fprintf(stderr, "eductl: %s: %u of %u events before the timeout\n",
+				a->name, seen, a->count);
+			ret = EXIT_FAIL;
+			goto out;
+		}
+		if (ret < 0 || read(efd, &n, sizeof(n)) != sizeof(n)) {
+			ret = fail(-errno, "%s: eventfd", a->name);
+			goto out;
+		}
+		ret = drain(fd, a, &seen);
+		if (ret) {
+			ret = fail(ret, "%s: reading events", a->name);
+			goto out;
+		}
+	}
+	ret = EXIT_OK;
+out:
+	close(efd);
+	return ret;
+}
+
+/* --ring: records from the mapped ring; poll(2) only when it is empty. */
+static int watch_ring(int fd, const struct watch_args *a)
+{
+	int ms = a->timeout ? (int)a->timeout * 1000 : -1;
+	struct edu_event batch[32];
+	struct edu_ring r;
+	unsigned int seen = 0;
+	int ret, i;
+
+	ret = edu_ring_open(fd, a->entries, &r);
+	if (ret)
+		return fail(ret, "%s: ring of %u", a->name, a->entries);
+	while (!a->count || seen < a->count) {
+		unsigned int max = sizeof(batch) / sizeof(batch[0]);
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+		if (a->count && a->count - seen < max)
+			max = a->count - seen;
+		ret = edu_ring_consume(&r, batch, max);
+		if (ret < 0) {
+			ret = fail(ret, "%s: ring", a->name);
+			goto out;
+		}
+		for (i = 0; i < ret; i++)
+			print_event(&batch[i]);
+		seen += ret;
+		if (ret)
+			continue;
+		/* Empty: nothing will come from a dead ring. */
+		if (edu_ring_dead(&r)) {
+			ret = fail(-ENODEV, "%s", a->name);
+			goto out;
+		}
+		ret = poll(&pf, 1, ms);
+		if (ret == 0) {
+			fprintf(stderr, "eductl: %s: %u of %u events before the timeout\n",
+				a->name, seen, a->count);
+			ret = EXIT_FAIL;
+			goto out;
+		}
+		if (ret < 0) {
+			ret = fail(-errno, "%s: poll", a->name);
+			goto out;
+		}
+	}
+	ret = EXIT_OK;
+out:
+	edu_ring_close(&r);
+	return ret;
 }
 
 static int watch(int fd, const struct watch_args *a)
@@ -158,6 +278,10 @@ static int watch(int fd, const struct watch_args *a)
 	int epfd = -1, sig = SIGRTMIN;
 	unsigned int seen = 0;
 
+	if (a->how == BY_EVENTFD)
+		return watch_eventfd(fd, a);
+	if (a->how == BY_RING)
+		return watch_ring(fd, a);
 	if (a->how == BY_EPOLL) {
 		struct epoll_event ee = { .events = EPOLLIN, .data.fd = fd };
 
@@ -225,7 +349,7 @@ static int cmd_watch(int argc, char **argv)
 const struct eductl_cmd event_cmds[] = {
 	{ "irq", "raise eduN BITS", "inject interrupt BITS through the device (root)",
 	  cmd_irq },
-	{ "watch", "eduN [--poll|--epoll|--signal] [-n N] [--timeout S]",
+	{ "watch", "eduN [--poll|--epoll|--signal|--eventfd|--ring [--entries N]] [-n N] [--timeout S]",
 	  "print interrupt events as they arrive", cmd_watch },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -32,6 +32,28 @@ int edu_attr_write(const char *name, const char *attr, const char *val);
 int edu_open_dev(const char *name, int flags);	/* fd or -errno */
 void edu_format_event(const struct edu_event *ev, char *buf, size_t len);
 
+/*
+ * ring.c: a file's event ring (docs/ring.md). edu_ring_open() sets it up
+ * with @entries records and maps it; edu_ring_consume() takes up to @max
+ * records (the number taken, 0 when empty: then poll(2) the file);
+ * edu_ring_dead(): the device is gone, no more records will come.
+ */
+struct edu_ring {
+	int fd;
+	int writable;			/* else consumer stored by ioctl */
+	void *map;
+	size_t size;
+	struct edu_ring_header *hdr;
+	struct edu_event *records;
+	uint32_t mask;
+	uint32_t consumer;		/* ours, stored in the header */
+};
+int edu_ring_open(int fd, unsigned int entries, struct edu_ring *r);
+void edu_ring_close(struct edu_ring *r);
+int edu_ring_consume(struct edu_ring *r, struct edu_event *out, unsigned int max);
+int edu_ring_dead(const struct edu_ring *r);
+uint64_t edu_ring_overflow(const struct edu_ring *r);
+
 /* fwimage.c: firmware images */
 uint32_t edu_crc32(const void *buf, size_t len);
 /* Writes header + payload into image; returns the image size or -errno. */

@@ -117,6 +117,71 @@ struct edu_stats {
 };
 
 /*
+ * EDU_IOC_SET_EVENTFD (docs/eventfd.md): an eventfd(2) this file signals
+ * (by 1, once per event) for every event of the classes in @classes. The
+ * eventfd is a doorbell only: the events themselves are read from the file
+ * (read(2), or its ring). One eventfd per class and file: registering
+ * replaces the class's previous one; @fd -1 unregisters the classes. A
+ * registration ends when the eventfd is closed (its last reference), the
+ * file is closed, or the device is removed (which signals it once first).
+ */
+#define EDU_EVFD_FACTORIAL	0x01	/* interrupt with EDU_IRQ_BIT_FACTORIAL */
+#define EDU_EVFD_DMA		0x02	/* interrupt with EDU_IRQ_BIT_DMA */
+#define EDU_EVFD_OTHER		0x04	/* interrupt with any other bit */
+#define EDU_EVFD_FIRMWARE	0x08	/* EDU_EVENT_FIRMWARE_LOADED / _FAILED */
+#define EDU_EVFD_ALL		0x0f
+#define EDU_EVFD_CLASSES	4
+
+struct edu_eventfd {
+	__s32 fd;		/* an eventfd, or -1 to unregister */
+	__u32 classes;		/* EDU_EVFD_*, not 0 */
+	__u32 flags;		/* 0 */
+	__u32 reserved;		/* 0 */
+};
+
+/*
+ * The event ring (docs/ring.md): EDU_IOC_RING_SETUP gives the file a ring
+ * of @entries records, which mmap(2) maps MAP_SHARED at @mmap_offset,
+ * @mmap_size bytes: the header page, then the records. From then on the
+ * file's events go to the ring, not to read(2). Once per file.
+ *
+ * Kernel: writes a record, then smp_store_release(producer).
+ * User:   p = load-acquire(producer); read records [consumer, p) at index
+ *         (i & (entries - 1)); store-release(consumer, p).
+ * The kernel never writes a slot the consumer has not released: a full
+ * ring drops the new event, counts it in @overflow (and in the device's
+ * events_dropped), and the next record written carries the count in @lost.
+ * Indexes are free-running 32-bit counters. A file opened read-only can
+ * only map the ring PROT_READ (a rule of mmap): it stores its consumer
+ * index with EDU_IOC_RING_CONSUME (__u32) instead.
+ */
+#define EDU_RING_MIN_ENTRIES	2
+#define EDU_RING_MAX_ENTRIES	16384
+#define EDU_RING_MMAP_OFFSET	0x100000ULL	/* above the DMA page at 0 */
+#define EDU_RING_HDR_SIZE	4096		/* the header fits in it */
+
+#define EDU_RING_F_DEAD		0x1	/* the device is gone: no more events */
+
+struct edu_ring_header {
+	__u32 producer;		/* written by the kernel only */
+	__u32 pad0[15];		/* own cache line */
+	__u32 consumer;		/* written by user space only */
+	__u32 pad1[15];
+	__u32 entries;		/* records in the ring: a power of two */
+	__u32 record_size;	/* sizeof(struct edu_event) */
+	__u32 records_offset;	/* the page size: records start there */
+	__u32 flags;		/* EDU_RING_F_*, set by the kernel */
+	__u64 overflow;		/* events dropped on a full ring, in total */
+};
+
+struct edu_ring_setup {
+	__u32 entries;		/* in: power of two, MIN..MAX_ENTRIES */
+	__u32 flags;		/* in: 0 */
+	__u64 mmap_offset;	/* out: EDU_RING_MMAP_OFFSET */
+	__u64 mmap_size;	/* out: header + records, whole pages */
+};
+
+/*
  * Firmware image (docs/firmware.md): this header, then the payload. All
  * fields little-endian; CRCs are CRC-32 (IEEE 802.3, as zlib's crc32()).
  * The whole image is copied into the device buffer's firmware region.
@@ -215,5 +280,8 @@ enum edu_genl_stat {
 #define EDU_IOC_READ_DATA	_IOW(EDU_IOC_MAGIC, 0x05, struct edu_data)
 #define EDU_IOC_SET_SIGNAL	_IOW(EDU_IOC_MAGIC, 0x06, struct edu_signal)
 #define EDU_IOC_GET_STATS	_IOR(EDU_IOC_MAGIC, 0x07, struct edu_stats)
+#define EDU_IOC_SET_EVENTFD	_IOW(EDU_IOC_MAGIC, 0x08, struct edu_eventfd)
+#define EDU_IOC_RING_SETUP	_IOWR(EDU_IOC_MAGIC, 0x09, struct edu_ring_setup)
+#define EDU_IOC_RING_CONSUME	_IOW(EDU_IOC_MAGIC, 0x0a, __u32)
 
 #endif /* _UAPI_LINUX_EDU_H */
