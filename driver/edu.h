@@ -329,7 +329,7 @@ void edu_eventfd_shutdown(struct edu_dev *edu);
 /* edu_ring.c */
 int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup *req);
 int edu_ring_consume(struct edu_file *ef, u32 consumer);
-void edu_ring_push(struct edu_file *ef, const struct edu_event *ev);
+void edu_ring_push(struct edu_file *ef, const struct edu_event *ev, int target);
 bool edu_ring_ready(struct edu_file *ef);
 bool edu_has_ring(struct edu_file *ef);
 void edu_ring_kill(struct edu_file *ef);

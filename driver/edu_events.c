@@ -114,7 +114,7 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 	edu_defer(edu, &ev);
 	list_for_each_entry(ef, &edu->files, node) {
 		if (ef->ring) {
-			edu_ring_push(ef, &ev);
+			edu_ring_push(ef, &ev, i);
 		} else {
 			edu_file_push(ef, &ev);
 			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_QUEUE,

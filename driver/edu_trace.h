@@ -26,6 +26,8 @@
 #define EDU_TR_CH_DEBUG_SIGNAL	3	/* debugfs signal_pid */
 #define EDU_TR_CH_DEFERRED	4	/* the ring of the deferred work */
 #define EDU_TR_CH_NETLINK	5	/* multicast to "events" */
+#define EDU_TR_CH_RING		6	/* an open file's mmap'd ring */
+#define EDU_TR_CH_EVENTFD	7	/* its eventfd of one class */
 
 /* edu_fw_step: the step of a firmware load */
 #define EDU_TR_FW_REQUEST	0	/* asked the loader; value: upload */
@@ -145,8 +147,9 @@ TRACE_EVENT(edu_event_post,
 
 /*
  * One channel's delivery of one event. target: the file's place in the
- * device's list (queue, sigio), or the process ID (signals). queued: what
- * waits in that queue now; lost: dropped from it and not yet reported.
+ * device's list (queue, sigio, ring), the class (eventfd), or the process
+ * ID (signals). queued: what waits in that queue or ring now; lost: dropped
+ * from it and not yet reported.
  */
 TRACE_EVENT(edu_event_deliver,
 	    TP_PROTO(int device, u64 seq, int channel, int target, int result,
@@ -174,7 +177,9 @@ TRACE_EVENT(edu_event_deliver,
 				       { EDU_TR_CH_SIGNAL, "signal" },
 				       { EDU_TR_CH_DEBUG_SIGNAL, "debug_signal" },
 				       { EDU_TR_CH_DEFERRED, "deferred" },
-				       { EDU_TR_CH_NETLINK, "netlink" }),
+				       { EDU_TR_CH_NETLINK, "netlink" },
+				       { EDU_TR_CH_RING, "ring" },
+				       { EDU_TR_CH_EVENTFD, "eventfd" }),
 		      __entry->target, __entry->result, __entry->queued,
 		      __entry->lost)
 );
