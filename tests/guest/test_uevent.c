@@ -205,6 +205,41 @@ static int test_uevent_fault_knobs(void)
 	return 0;
 }
 
+/*
+ * A factorial whose completion interrupt is dropped does not time out: the
+ * driver asks the status register when irq_timeout_ms runs out and finds
+ * the engine done, so no factorial_timeout uevent comes (docs/uevents.md,
+ * known gap). The next uevent after it is the knob write that follows.
+ */
+static int test_uevent_factorial_lost_irq(void)
+{
+	long long dropped, t0, took;
+	char val[32];
+	int fd = uevent_setup("edu0");
+
+	CHECK(fd >= 0, "setup");
+	CHECK(put(SYSCTL "irq_timeout_ms", "100") == 0, "irq timeout");
+	CHECK(knob("edu0", "drop_irqs", "1") == 0, "drop_irqs");
+	CHECK(expect_change(fd, "edu0", "EDU_EVENT=fault EDU_FAULT=drop_irqs "
+			    "EDU_FAULT_VALUE=1 EDU_SUPPRESSED=0") == 0, "drop_irqs");
+	dropped = stat_of("edu0", "irqs_dropped");
+	t0 = now_ms();
+	CHECK(put("/sys/class/edu/edu0/factorial", "7") == 0, "factorial");
+	took = now_ms() - t0;
+	CHECK(read_text("/sys/class/edu/edu0/factorial", val, sizeof(val)) == 0 &&
+	      atoi(val) == 5040, "7! = %s", val);
+	/* Its interrupt was the one dropped: the wait ran out, then the status said done. */
+	CHECK(stat_of("edu0", "irqs_dropped") == dropped + 1, "irqs_dropped %lld, was %lld",
+	      stat_of("edu0", "irqs_dropped"), dropped);
+	CHECK(took >= 90, "done in %lld ms: the interrupt was not missed", took);
+	CHECK(knob("edu0", "drop_irqs", "0") == 0, "drop_irqs off");
+	CHECK(expect_change(fd, "edu0", "EDU_EVENT=fault EDU_FAULT=drop_irqs "
+			    "EDU_FAULT_VALUE=0 EDU_SUPPRESSED=0") == 0,
+	      "a uevent between the factorial and the knob write");
+	close(fd);
+	return 0;
+}
+
 static int make_image(const char *path, unsigned int version, int spoil)
 {
 	unsigned char image[EDU_FW_REGION_SIZE], payload[80];
@@ -413,6 +448,7 @@ const struct test_case uevent_tests[] = {
 	TEST(uevent_fault_knobs),
 	TEST(uevent_firmware),
 	TEST(uevent_dma_timeout),
+	TEST(uevent_factorial_lost_irq),
 	TEST(uevent_rate_limit),
 	TEST(uevent_eductl_monitor),
 	TEST(uevent_removal),
