@@ -72,6 +72,20 @@ struct edu_dma_pin {
 };
 
 struct edu_file;
+struct edu_ucmd;
+
+/*
+ * io_uring commands for one engine of the device (edu_uring.c): a queue
+ * that @work feeds to the engine one at a time.
+ */
+struct edu_ucmd_engine {
+	struct edu_dev *edu;
+	struct list_head queue;		/* waiting, oldest first (ucmd_lock) */
+	struct work_struct work;
+	struct edu_ucmd *running;	/* on the engine (ucmd_lock) */
+};
+
+enum { EDU_UCMD_FACT, EDU_UCMD_DMA, EDU_UCMD_ENGINES };
 struct edu_evfd;
 struct edu_ring;
 
@@ -115,6 +129,8 @@ struct edu_ring;
  * @deferred_lost: events the full @deferred ring dropped (events_lock)
  * @deferred_work: sends them
  * @events_closed: remove() has sent the last deferred events: no more
+ * @deferred_dropped: events the full @deferred ring dropped (debugfs), a
+ *	part of events_dropped
  * @evfd_count: eventfd registrations of its files (debugfs eventfds)
  * @fw_lock: protects the fw_* fields below
  * @fw_wait: woken when a firmware load ends
@@ -140,6 +156,10 @@ struct edu_ring;
  * @uevent_suppressed: uevents refused since the last one taken
  * @uevent_closed: remove() has begun: no more uevents
  * @uevent_work: sends @uevents
+ * @ucmd_lock: protects the io_uring command queues and counts
+ * @ucmd: one queue per engine
+ * @ucmds: io_uring commands in flight on the device (ucmd_lock)
+ * @ucmd_closed: remove() has begun: no new io_uring command (ucmd_lock)
  */
 struct edu_dev {
 	struct device dev;
@@ -182,6 +202,7 @@ struct edu_dev {
 	u32 deferred_lost;
 	struct work_struct deferred_work;
 	bool events_closed;
+	atomic_t deferred_dropped;
 	atomic_t evfd_count;
 
 	struct mutex fw_lock;		/* the fw_* fields */
@@ -209,6 +230,10 @@ struct edu_dev {
 	unsigned int uevent_suppressed;
 	bool uevent_closed;
 	struct work_struct uevent_work;
+	spinlock_t ucmd_lock;		/* ucmd queues and counts */
+	struct edu_ucmd_engine ucmd[EDU_UCMD_ENGINES];
+	unsigned int ucmds;
+	bool ucmd_closed;
 };
 
 /**
@@ -226,6 +251,7 @@ struct edu_dev {
  *	the file's own memory, DMA-mapped only while a transfer runs
  * @evfd: eventfd registered per class, EDU_EVFD_* bit order (events_lock)
  * @ring: the event ring, set once (under events_lock), freed with the file
+ * @ucmds: io_uring commands of this file in flight (edu->ucmd_lock)
  */
 struct edu_file {
 	struct kref ref;
@@ -241,6 +267,7 @@ struct edu_file {
 	struct page *page;
 	struct edu_evfd *evfd[EDU_EVFD_CLASSES];
 	struct edu_ring *ring;
+	unsigned int ucmds;
 };
 
 static inline struct edu_dev *to_edu_dev(struct device *dev)
@@ -327,7 +354,7 @@ void edu_eventfd_release(struct edu_file *ef);
 void edu_eventfd_shutdown(struct edu_dev *edu);
 
 /* edu_ring.c */
-int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup *req);
+int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup __user *argp);
 int edu_ring_consume(struct edu_file *ef, u32 consumer);
 void edu_ring_push(struct edu_file *ef, const struct edu_event *ev, int target);
 bool edu_ring_ready(struct edu_file *ef);
@@ -355,6 +382,12 @@ void edu_uevent_fault(struct edu_dev *edu, const char *knob, u64 value);
 void edu_uevent_dma_timeout(struct edu_dev *edu, u32 dev_off, u32 len,
 			    bool to_ram);
 void edu_uevent_factorial_timeout(struct edu_dev *edu, u32 n);
+/* edu_uring.c: io_uring commands */
+struct io_uring_cmd;
+void edu_ucmd_init(struct edu_dev *edu);
+int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags);
+void edu_ucmd_flush(struct edu_file *ef, const void *owner);
+void edu_ucmd_shutdown(struct edu_dev *edu);
 
 /* edu_cdev.c */
 int edu_chrdev_init(void);

@@ -2,8 +2,9 @@
 /*
  * What every channel of the driver relies on, below all of them: the
  * removal bracket around hardware access, the one privilege check, the
- * driver's log, and the workqueue for slow work (routes, the firmware
- * upload's timeout) that must not hold up the system's shared workqueues.
+ * driver's log, and the workqueue for slow work (routes, deferred events,
+ * the firmware upload's timeout) that must not hold up the system's shared
+ * workqueues.
  */
 #include <linux/capability.h>
 #include <linux/workqueue.h>
@@ -68,7 +69,10 @@ void edu_log(struct edu_dev *edu, unsigned int level, const char *fmt, ...)
 
 int edu_base_init(void)
 {
-	/* Unbound: a route may wait seconds for its helper. */
+	/*
+	 * Unbound: a route may wait seconds for its helper, and the event work
+	 * must not hold a CPU's shared worker pool through an interrupt storm.
+	 */
 	edu_wq = alloc_workqueue("edu", WQ_UNBOUND, 0);
 	if (!edu_wq)
 		return -ENOMEM;

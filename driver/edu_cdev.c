@@ -4,6 +4,7 @@
  *   read/poll/fasync   interrupt events, one struct edu_event per record
  *   mmap               the file's DMA page (zero-copy path)
  *   ioctl              device operations, the copy path, signal registration
+ *   uring_cmd          factorials and the copy path, asynchronously (edu_uring.c)
  * An open file pins struct edu_dev (struct edu_file holds a reference);
  * the hardware behind it may go away, which edu_enter() reports as -ENODEV.
  */
@@ -56,6 +57,13 @@ static int edu_release(struct inode *inode, struct file *file)
 	edu_eventfd_release(ef);
 	atomic_dec(&ef->edu->open_files);
 	edu_file_put(ef);
+	return 0;
+}
+
+/* Every close(): that file table's queued io_uring commands are cancelled. */
+static int edu_flush(struct file *file, fl_owner_t id)
+{
+	edu_ucmd_flush(file->private_data, id);
 	return 0;
 }
 
@@ -129,7 +137,6 @@ union edu_ioctl_arg {
 	struct edu_signal sig;
 	struct edu_stats stats;
 	struct edu_eventfd evfd;
-	struct edu_ring_setup ring;
 	u32 bits;
 };
 
@@ -162,8 +169,6 @@ static long edu_do_ioctl(struct edu_file *ef, unsigned int cmd,
 		return 0;
 	case EDU_IOC_SET_EVENTFD:
 		return edu_eventfd_set(ef, &u->evfd);
-	case EDU_IOC_RING_SETUP:
-		return edu_ring_setup(ef, &u->ring);
 	case EDU_IOC_RING_CONSUME:
 		return edu_ring_consume(ef, u->bits);
 	}
@@ -218,6 +223,9 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 	if (edu_ioctl_privileged(cmd) && !edu_capable())
 		return -EPERM;
+	/* Its answer goes out before the ring is installed: its own copies. */
+	if (cmd == EDU_IOC_RING_SETUP)
+		return edu_ring_setup(ef, argp);
 
 	/* Every command's argument is exactly the size its number says. */
 	if (_IOC_DIR(cmd) & _IOC_WRITE &&
@@ -257,12 +265,14 @@ static const struct file_operations edu_fops = {
 	.owner = THIS_MODULE,
 	.open = edu_open,
 	.release = edu_release,
+	.flush = edu_flush,
 	.read = edu_fop_read,
 	.poll = edu_poll,
 	.fasync = edu_fasync,
 	.mmap = edu_mmap,
 	.unlocked_ioctl = edu_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.uring_cmd = edu_ucmd_issue,
 	.llseek = no_llseek,
 };
 

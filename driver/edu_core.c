@@ -89,6 +89,7 @@ static struct edu_dev *edu_alloc(struct pci_dev *pdev)
 	edu_events_init(edu);
 	edu_fw_init(edu);
 	edu_uevent_init(edu);
+	edu_ucmd_init(edu);
 
 	/* From here on, put_device() frees everything above. */
 	device_initialize(&edu->dev);
@@ -195,6 +196,8 @@ static void edu_remove(struct pci_dev *pdev)
 
 	/* Sleeping readers and pollers wake to -ENODEV / POLLERR|POLLHUP. */
 	edu_events_shutdown(edu);
+	/* Queued io_uring commands complete with -ENODEV; none runs after. */
+	edu_ucmd_shutdown(edu);
 	/* A transfer that outlived its timeout must end before memory goes. */
 	edu_dma_quiesce(edu);
 	edu_irq_quiesce(edu);

@@ -317,6 +317,7 @@ void edu_debugfs_add(struct edu_dev *edu)
 	debugfs_create_file("signal_pid", 0600, dir, edu, &edu_signal_fops);
 	debugfs_create_file("events", 0400, dir, edu, &edu_events_fops);
 	debugfs_create_atomic_t("eventfds", 0400, dir, &edu->evfd_count);
+	debugfs_create_atomic_t("deferred_dropped", 0400, dir, &edu->deferred_dropped);
 }
 
 /* Waits for operations in progress on the files, so it runs first in remove(). */

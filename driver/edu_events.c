@@ -74,6 +74,7 @@ static void edu_defer(struct edu_dev *edu, const struct edu_event *ev)
 		edu->deferred_count--;
 		edu->deferred_lost++;
 		edu_count(edu, events_dropped);
+		atomic_inc(&edu->deferred_dropped);
 	}
 	edu->deferred[(edu->deferred_head + edu->deferred_count) %
 		      EDU_DEFERRED_EVENTS] = *ev;
@@ -171,7 +172,10 @@ static void edu_deferred_work(struct work_struct *work)
 		edu_netlink_event(edu, &ev);
 		edu_routes_event(&ev);
 	}
-	queue_work(edu_wq, &edu->deferred_work);
+	spin_lock_irq(&edu->events_lock);
+	if (edu->deferred_count)
+		queue_work(edu_wq, &edu->deferred_work);
+	spin_unlock_irq(&edu->events_lock);
 }
 
 void edu_events_init(struct edu_dev *edu)

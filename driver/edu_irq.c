@@ -12,8 +12,12 @@
 
 static int edu_irq_handle(struct edu_dev *edu, u32 status)
 {
-	/* Zero: a sharer's interrupt. All ones: the device is gone. */
-	if (!status || status == ~0U) {
+	/*
+	 * Zero: a sharer's interrupt. All ones: the device is gone, unless it
+	 * still identifies itself, for every bit can be raised: left unacked,
+	 * such a status would swallow every later interrupt.
+	 */
+	if (!status || (status == ~0U && edu_read(edu, EDU_REG_IDENT) == ~0U)) {
 		edu_count(edu, irqs_spurious);
 		return EDU_TR_IRQ_NONE;
 	}

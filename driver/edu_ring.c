@@ -26,6 +26,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "edu.h"
@@ -156,45 +157,66 @@ fail:
 /**
  * edu_ring_setup() - EDU_IOC_RING_SETUP: give the file its ring
  * @ef: the file
- * @req: the size in; where to map it out
+ * @argp: the user's struct edu_ring_setup: the size in; where to map it out
  *
  * From now on the file's events go to the ring; read(2) returns what was
- * queued before, then EINVAL.
+ * queued before, then EINVAL. The answer is written before the ring is
+ * installed, so that an error (-EFAULT included) leaves the file as it was.
+ * The user's memory is touched outside edu_enter(), like every ioctl's.
  *
- * Return: 0; -EINVAL for flags or a size that is not a power of two in
- * range; -EBUSY if the file has a ring; -ENOMEM.
+ * Return: 0; -EFAULT; -EINVAL for flags or a size that is not a power of
+ * two in range; -EBUSY if the file has a ring; -ENOMEM; -ENODEV.
  */
-int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup *req)
+int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup __user *argp)
 {
 	struct edu_dev *edu = ef->edu;
+	struct edu_ring_setup req;
 	struct edu_ring *ring;
 	bool busy;
+	int ret;
 
-	if (req->flags || !is_power_of_2(req->entries) ||
-	    req->entries < EDU_RING_MIN_ENTRIES ||
-	    req->entries > EDU_RING_MAX_ENTRIES)
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	/* As for every command: a removed device's answer comes first. */
+	if (READ_ONCE(edu->dead))
+		return -ENODEV;
+	if (req.flags || !is_power_of_2(req.entries) ||
+	    req.entries < EDU_RING_MIN_ENTRIES ||
+	    req.entries > EDU_RING_MAX_ENTRIES)
 		return -EINVAL;
 	if (READ_ONCE(ef->ring))
 		return -EBUSY;
-	ring = edu_ring_alloc(req->entries);
+	ring = edu_ring_alloc(req.entries);
 	if (!ring)
 		return -ENOMEM;
+	req.mmap_offset = EDU_RING_MMAP_OFFSET;
+	req.mmap_size = ring->size;
+	if (copy_to_user(argp, &req, sizeof(req))) {
+		ret = -EFAULT;
+		goto err_free;
+	}
 
+	ret = edu_enter(edu);
+	if (ret)
+		goto err_free;
 	spin_lock_irq(&edu->events_lock);
 	busy = ef->ring;
 	if (!busy)
 		/* mmap() and poll() read it without the lock. */
 		smp_store_release(&ef->ring, ring);
 	spin_unlock_irq(&edu->events_lock);
+	edu_leave(edu);
 	if (busy) {
-		edu_ring_free(ring);
-		return -EBUSY;
+		ret = -EBUSY;
+		goto err_free;
 	}
 	/* A reader asleep on the empty queue now gets EINVAL. */
 	wake_up_interruptible_all(&ef->wait);
-	req->mmap_offset = EDU_RING_MMAP_OFFSET;
-	req->mmap_size = ring->size;
 	return 0;
+
+err_free:
+	edu_ring_free(ring);
+	return ret;
 }
 
 /**

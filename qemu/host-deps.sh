@@ -9,7 +9,7 @@ packages=(
 	gcc make libc6-dev
 	linux-headers-amd64 linux-headers-rt-amd64
 	libpci-dev pciutils pci.ids trace-cmd
-	libnl-3-dev libnl-genl-3-dev libjson-c-dev
+	libnl-3-dev libnl-genl-3-dev libjson-c-dev liburing-dev
 	sparse cppcheck
 	"$@"
 )

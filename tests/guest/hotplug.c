@@ -89,8 +89,6 @@ int hotplug_unplug(const char *bdf)
 
 	snprintf(req, sizeof(req), "unplug %s", bdf);
 	ret = hotplug_request(req, answer, sizeof(answer));
-	if (!ret && strstr(answer, " after "))
-		diag("hotplug: %s", answer);	/* the host had to ask again */
 	if (ret) {
 		/*
 		 * What holds the removal up: every task's stack and the busy

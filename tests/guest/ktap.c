@@ -205,19 +205,32 @@ static int run_isolated(const struct test_case *test)
 
 void ktap_run(const char *prefix, const struct test_case *tests)
 {
+	long long group_start = clock_ms();
+	int ran = 0;
+
 	for (; tests->name; tests++) {
+		long long start;
 		int ret;
 
 		if (!selected(tests))
 			continue;
+		start = clock_ms();
 		ret = run_isolated(tests);
+		/* For the time budget (docs/testing.md): where a lane's minutes go. */
+		if (clock_ms() - start >= 1000)
+			diag("%s.%s took %.1f s", prefix, tests->name,
+			     (clock_ms() - start) / 1000.0);
 		test_number++;
+		ran++;
 		if (ret)
 			failures++;
 		printf("%sok %d %s.%s\n", ret ? "not " : "", test_number,
 		       prefix, tests->name);
 		fflush(stdout);
 	}
+	if (ran)
+		diag("group %s: %d tests in %.1f s", prefix, ran,
+		     (clock_ms() - group_start) / 1000.0);
 }
 
 int ktap_failures(void)

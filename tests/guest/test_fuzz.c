@@ -22,7 +22,9 @@
  *
  * Replay: every test prints "fuzz: seed N"; FUZZ_SEED=N (and EDU_TESTS)
  * replays the same sequence of operations (the time bound decides how far
- * it gets). FUZZ_TRACE=1 prints every operation.
+ * it gets). FUZZ_TRACE=1 prints every operation. FUZZ_ROUNDS=N runs each
+ * test N times, a new seed each round (without FUZZ_SEED): to hunt a rare
+ * failure.
  *
  * Excluded, because they are destructive by design rather than bugs (or
  * not the driver's): sysfs uevent (synthesises add/remove events), the
@@ -55,6 +57,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/select.h>
@@ -429,7 +432,7 @@ static int device_answers(void)
 {
 	char names[MAX_EDU][16], path[128], val[64];
 	unsigned char out[64], in[64];
-	int n = edu_names(names, MAX_EDU), i, j, fd, tries;
+	int n = edu_names(names, MAX_EDU), i, j, fd, tries, ret = 0;
 	struct edu_factorial fa = { .n = 10 };
 	struct edu_info info;
 	struct edu_event ev;
@@ -455,10 +458,13 @@ static int device_answers(void)
 		      "%s: 10! : %m, %u", names[i], fa.result);
 		CHECK(raise_irq(fd, 0x10000) == 0, "%s: raise: %m", names[i]);
 		for (tries = 0; tries < 16; tries++) {
-			CHECK(next_event(fd, 3000, &ev) == 0, "%s: no event for a raise", names[i]);
-			if (ev.type == EDU_EVENT_INTERRUPT && ev.irq_status & 0x10000)
+			ret = next_event(fd, 3000, &ev);
+			if (ret || (ev.type == EDU_EVENT_INTERRUPT && ev.irq_status & 0x10000))
 				break;
 		}
+		if (ret || tries == 16)
+			dump_device(names[i]);
+		CHECK(ret == 0, "%s: no event for a raise: %s", names[i], strerror(-ret));
 		CHECK(tries < 16, "%s: the raised bit never came", names[i]);
 		for (j = 0; j < (int)sizeof(out); j++)
 			out[j] = (v >> (j % 24)) ^ (j * 37);
@@ -563,18 +569,22 @@ static int firmware_settle(void)
 
 static int settle(void)
 {
-	static const char *const knobs[] = { "drop_irqs", "fail_dma", "dma_delay_ms" };
+	static const char *const knobs[] = {
+		"drop_irqs", "fail_dma", "dma_delay_ms", "signal_pid",
+	};
 	char names[MAX_EDU][16], path[160];
-	int n = edu_names(names, MAX_EDU), i, ret = 0;
+	int n = edu_names(names, MAX_EDU), i, ret = 0, err;
 	unsigned int k;
 
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < ARRAY_SIZE(knobs); k++) {
 			snprintf(path, sizeof(path), DEBUGFS_DIR "/%.15s/%s", names[i], knobs[k]);
-			write_text(path, "0", 1);
+			err = write_text(path, "0", 1);
+			if (err) {
+				diag("fuzz: cannot reset %s: %s", path, strerror(-err));
+				ret = -1;
+			}
 		}
-		snprintf(path, sizeof(path), DEBUGFS_DIR "/%.15s/signal_pid", names[i]);
-		write_text(path, "0", 1);
 	}
 	for (i = 0; i < nsysctls; i++)
 		if (sysctl_put_back(&sysctls[i])) {
@@ -625,6 +635,7 @@ static void pump_stop(pid_t pid)
 static const unsigned int known_cmds[] = {
 	EDU_IOC_INFO, EDU_IOC_FACTORIAL, EDU_IOC_RAISE_IRQ, EDU_IOC_DMA,
 	EDU_IOC_WRITE_DATA, EDU_IOC_READ_DATA, EDU_IOC_SET_SIGNAL, EDU_IOC_GET_STATS,
+	EDU_IOC_SET_EVENTFD, EDU_IOC_RING_SETUP, EDU_IOC_RING_CONSUME,
 };
 
 static int known(unsigned int cmd)
@@ -708,6 +719,12 @@ static int errno_allowed(unsigned int cmd, int e)
 		return e == EINVAL || e == EFAULT || e == EPERM;
 	case EDU_IOC_SET_SIGNAL:
 		return e == EINVAL || e == EFAULT;
+	case EDU_IOC_SET_EVENTFD:
+		return e == EINVAL || e == EBADF || e == ENOSPC || e == ENOMEM || e == EFAULT;
+	case EDU_IOC_RING_SETUP:
+		return e == EINVAL || e == EBUSY || e == ENOMEM || e == EFAULT;
+	case EDU_IOC_RING_CONSUME:
+		return e == ENXIO || e == EINVAL || e == EFAULT;
 	}
 	for (i = 0; i < ARRAY_SIZE(slow); i++)
 		if (e == slow[i])
@@ -746,7 +763,10 @@ static int ndevices(void)
 static int fuzz_ioctl(struct fuzz *f)
 {
 	int fds[4] = { -1, -1, -1, -1 }, ndev = ndevices(), i;
+	int ringed[4] = { 0 };	/* a ring set up on the file */
+	int evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
+	FCHECK(f, evfd >= 0, "eventfd: %s", strerror(errno));
 	for (i = 0; i < 4; i++)
 		if (open_dev(f, &fds[i], i, ndev))
 			return -1;
@@ -759,6 +779,8 @@ static int fuzz_ioctl(struct fuzz *f)
 			struct edu_data data;
 			struct edu_signal sig;
 			struct edu_stats st;
+			struct edu_eventfd evfd;
+			struct edu_ring_setup ring;
 			uint32_t bits;
 		} *u, in;
 		size_t size = _IOC_SIZE(cmd);
@@ -766,8 +788,11 @@ static int fuzz_ioctl(struct fuzz *f)
 		unsigned char *p;
 		uint32_t n = 0;
 
-		if (chance(f, 2) && open_dev(f, &fds[idx], below(f, ndev), ndev))
-			return -1;
+		if (chance(f, 2)) {
+			ringed[idx] = 0;
+			if (open_dev(f, &fds[idx], below(f, ndev), ndev))
+				return -1;
+		}
 		p = gen_ptr(f, size ? size : 1, &kind);
 		u = (void *)p;
 		if (kind == P_VALID) {
@@ -797,6 +822,22 @@ static int fuzz_ioctl(struct fuzz *f)
 				u->sig.signo = safe_signo(chance(f, 80) ? (int)below(f, 70) :
 							  (int)rnd(f));
 				u->sig.reserved = chance(f, 85) ? 0 : rnd(f);
+				break;
+			case EDU_IOC_SET_EVENTFD:
+				u->evfd.fd = chance(f, 30) ? -1 : chance(f, 70) ? evfd :
+					     (int)below(f, 64);
+				u->evfd.classes = chance(f, 80) ? 1 + below(f, EDU_EVFD_ALL) :
+						  (uint32_t)rnd(f);
+				u->evfd.flags = chance(f, 90) ? 0 : rnd(f);
+				u->evfd.reserved = chance(f, 90) ? 0 : rnd(f);
+				break;
+			case EDU_IOC_RING_SETUP:
+				u->ring.entries = chance(f, 70) ? 1u << below(f, 16) :
+						  (uint32_t)rnd(f);
+				u->ring.flags = chance(f, 90) ? 0 : rnd(f);
+				break;
+			case EDU_IOC_RING_CONSUME:
+				u->bits = chance(f, 50) ? below(f, 64) : (uint32_t)rnd(f);
 				break;
 			}
 		} else if (cmd == EDU_IOC_SET_SIGNAL && kind == P_RO) {
@@ -865,10 +906,32 @@ static int fuzz_ioctl(struct fuzz *f)
 				  in.sig.signo != SIGSTOP, "signal %u reserved %u accepted",
 			       in.sig.signo, in.sig.reserved);
 			break;
+		case EDU_IOC_SET_EVENTFD:
+			FCHECK(f, in.evfd.classes && !(in.evfd.classes & ~EDU_EVFD_ALL) &&
+				  !in.evfd.flags && !in.evfd.reserved &&
+				  (in.evfd.fd == -1 || in.evfd.fd == evfd),
+			       "eventfd fd %d classes %#x flags %#x reserved %#x accepted",
+			       in.evfd.fd, in.evfd.classes, in.evfd.flags, in.evfd.reserved);
+			break;
+		case EDU_IOC_RING_SETUP:
+			FCHECK(f, !ringed[idx] && !in.ring.flags && in.ring.entries >= EDU_RING_MIN_ENTRIES &&
+				  in.ring.entries <= EDU_RING_MAX_ENTRIES &&
+				  !(in.ring.entries & (in.ring.entries - 1)) &&
+				  u->ring.mmap_offset == EDU_RING_MMAP_OFFSET,
+			       "ring of %u entries, flags %#x, accepted (offset %#llx)%s",
+			       in.ring.entries, in.ring.flags,
+			       (unsigned long long)u->ring.mmap_offset,
+			       ringed[idx] ? " a second time" : "");
+			ringed[idx] = 1;
+			break;
+		case EDU_IOC_RING_CONSUME:
+			FCHECK(f, ringed[idx], "consume on a file without a ring succeeded");
+			break;
 		}
 	}
 	for (i = 0; i < 4; i++)
 		close(fds[i]);
+	close(evfd);
 	return 0;
 }
 
@@ -2349,15 +2412,27 @@ static const struct channel ch_firmware = {
 	"firmware", firmware_setup, fuzz_firmware, firmware_pre_nobody, NULL, firmware_finish,
 };
 
-static int test_ioctl(void) { return fuzz_test(&ch_ioctl); }
-static int test_mmap(void) { return fuzz_test(&ch_mmap); }
-static int test_read_write(void) { return fuzz_test(&ch_rw); }
-static int test_sysfs(void) { return fuzz_test(&ch_sysfs); }
-static int test_debugfs(void) { return fuzz_test(&ch_debugfs); }
-static int test_sysctl(void) { return fuzz_test(&ch_sysctl); }
-static int test_configfs(void) { return fuzz_test(&ch_configfs); }
-static int test_netlink(void) { return fuzz_test(&ch_netlink); }
-static int test_firmware(void) { return fuzz_test(&ch_firmware); }
+/* FUZZ_ROUNDS=N runs each test N times, every round with a seed of its own. */
+static int fuzz_rounds(const struct channel *ch)
+{
+	const char *s = getenv("FUZZ_ROUNDS");
+	int rounds = s ? atoi(s) : 1, i;
+
+	for (i = 0; i < rounds || i == 0; i++)
+		if (fuzz_test(ch))
+			return -1;
+	return 0;
+}
+
+static int test_ioctl(void) { return fuzz_rounds(&ch_ioctl); }
+static int test_mmap(void) { return fuzz_rounds(&ch_mmap); }
+static int test_read_write(void) { return fuzz_rounds(&ch_rw); }
+static int test_sysfs(void) { return fuzz_rounds(&ch_sysfs); }
+static int test_debugfs(void) { return fuzz_rounds(&ch_debugfs); }
+static int test_sysctl(void) { return fuzz_rounds(&ch_sysctl); }
+static int test_configfs(void) { return fuzz_rounds(&ch_configfs); }
+static int test_netlink(void) { return fuzz_rounds(&ch_netlink); }
+static int test_firmware(void) { return fuzz_rounds(&ch_firmware); }
 
 const struct test_case fuzz_tests[] = {
 	TEST_LONG(ioctl, FUZZ_BOUND),

@@ -251,7 +251,7 @@ static int test_ring_bad_input(void)
 		0x80000000u, 0xffffffffu,
 	};
 	int fd = open0(O_RDWR | O_NONBLOCK);
-	struct edu_ring_setup s = { 0 };
+	struct edu_ring_setup s = { 0 }, *ro;
 	unsigned int i;
 	__u32 idx = 0;
 	void *p;
@@ -265,6 +265,15 @@ static int test_ring_bad_input(void)
 		CHECK(setup(fd, bad[i], 0, NULL) == -EINVAL, "%u entries", bad[i]);
 	CHECK(setup(fd, 8, 1, NULL) == -EINVAL, "flags");
 	CHECK(ioctl(fd, EDU_IOC_RING_SETUP, (void *)8) == -1 && errno == EFAULT, "EFAULT");
+	/* A good request that cannot take its answer: EFAULT, and no ring. */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(ro != MAP_FAILED, "mmap");
+	ro->entries = 8;
+	CHECK(mprotect(ro, 4096, PROT_READ) == 0, "mprotect");
+	CHECK(ioctl(fd, EDU_IOC_RING_SETUP, ro) == -1 && errno == EFAULT, "read-only answer");
+	munmap(ro, 4096);
+	CHECK(ioctl(fd, EDU_IOC_RING_CONSUME, &idx) == -1 && errno == ENXIO,
+	      "a ring after EFAULT");
 	/* Bad requests left no ring: the queue still reads. */
 	CHECK(raise_handled(fd, 0x1000) == 0, "raise");
 	CHECK(readable(fd, 0) & POLLIN, "queue");

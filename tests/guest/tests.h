@@ -21,6 +21,8 @@ extern const struct test_case lifetime_tests[];
 extern const struct test_case eventfd_tests[];	/* test_eventfd.c: per mode */
 extern const struct test_case ring_tests[];	/* test_ring.c: per mode */
 extern const struct test_case hotplug_tests[];	/* test_hotplug.c: per mode */
+extern const struct test_case uring_tests[];	/* test_uring.c: per mode */
+extern const struct test_case uring_once_tests[];
 extern const struct test_case stress_tests[];	/* test_stress.c */
 extern const struct test_case soak_tests[];	/* test_soak.c */
 extern const struct test_case trace_tests[];	/* test_trace.c */

@@ -21,6 +21,7 @@
 
 #include <linux/edu.h>
 
+#include "ktap.h"
 #include "util.h"
 
 const char *expected_mode(void)
@@ -478,4 +479,42 @@ int dma_regs(const char *name, unsigned long long *cmd, unsigned long long *coun
 	if (!p || sscanf(p, " dma_cmd %llx", cmd) != 1)
 		return -EIO;
 	return 0;
+}
+
+/* Prints every line of a text file as a diagnostic, prefixed. */
+static void diag_file(const char *prefix, const char *path)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		diag("%s: %s: %m", prefix, path);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		diag("%s: %s", prefix, line);
+	}
+	fclose(f);
+}
+
+void dump_device(const char *name)
+{
+	static const char *const counters[] = {
+		"irqs", "irqs_spurious", "irqs_dropped", "injected", "events_dropped", "errors",
+	};
+	static const char *const debug_files[] = {
+		"regs", "events", "drop_irqs", "fail_dma", "dma_delay_ms", "signal_pid",
+	};
+	char path[128], prefix[64], chip[64] = "";
+	unsigned int i;
+
+	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+		diag("%s: stats/%s %lld", name, counters[i], stat_of(name, counters[i]));
+	diag("%s: /proc/interrupts %lld (%s)", name, irq_count(name, chip, sizeof(chip)), chip);
+	for (i = 0; i < sizeof(debug_files) / sizeof(debug_files[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/edu/%s/%s", name, debug_files[i]);
+		snprintf(prefix, sizeof(prefix), "%s %s", name, debug_files[i]);
+		diag_file(prefix, path);
+	}
 }

@@ -47,6 +47,9 @@ int task_asleep(int pid);
 /* A counter of /sys/class/edu/NAME/stats/, or -1. */
 long long stat_of(const char *name, const char *counter);
 
+/* Diagnostics for a device that stopped answering: counters, registers, faults. */
+void dump_device(const char *name);
+
 /*
  * The DMA engine's registers of NAME, from debugfs regs: the command
  * (bit 0x1 running, 0x2 device to RAM) and the count. 0 or -errno.

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* eductl list | info | factorial: the device as the PCI core and sysfs see it. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libedu.h"
 #include "eductl.h"
@@ -89,22 +92,58 @@ static int cmd_info(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The factorial through an io_uring command (docs/uring.md). */
+static int factorial_uring(const char *name, unsigned int n)
+{
+	uint32_t result;
+	int fd, ret;
+
+	fd = edu_open_dev(name, O_RDWR);
+	if (fd < 0)
+		return fail(fd, "%s", name);
+	ret = edu_uring_factorial(fd, n, &result);
+	close(fd);
+	if (ret == -ERANGE)
+		return fail(ret, "%s: factorial %u (the device computes 0..12)",
+			    name, n);
+	if (ret)
+		return fail(ret, "%s: factorial %u through io_uring", name, n);
+	printf("%u\n", result);
+	return EXIT_OK;
+}
+
+/* eductl factorial eduN N [--via sysfs|uring] */
 static int cmd_factorial(int argc, char **argv)
 {
 	char name[EDU_NAME_MAX], val[32];
+	const char *pos[2], *via = "sysfs";
 	unsigned int n;
-	int ret;
+	int i, npos = 0, ret;
 
-	if (argc != 3)
-		return usage_error("usage: factorial eduN N");
-	ret = device_arg(argv[1], name);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--via") && i + 1 < argc)
+			via = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return usage_error("unknown option '%s'", argv[i]);
+		else if (npos < 2)
+			pos[npos++] = argv[i];
+		else
+			npos = 3;
+	}
+	if (npos != 2)
+		return usage_error("usage: factorial eduN N [--via sysfs|uring]");
+	if (strcmp(via, "sysfs") && strcmp(via, "uring"))
+		return usage_error("--via '%s': sysfs or uring", via);
+	ret = device_arg(pos[0], name);
 	if (ret)
 		return ret;
-	ret = edu_parse_uint(argv[2], ~0U, &n);
+	ret = edu_parse_uint(pos[1], ~0U, &n);
 	if (ret)
-		return usage_error("'%s' is not a non-negative number", argv[2]);
+		return usage_error("'%s' is not a non-negative number", pos[1]);
+	if (!strcmp(via, "uring"))
+		return factorial_uring(name, n);
 
-	ret = edu_attr_write(name, "factorial", argv[2]);
+	ret = edu_attr_write(name, "factorial", pos[1]);
 	if (ret == -ERANGE)
 		return fail(ret, "%s: factorial %u (the device computes 0..12)",
 			    name, n);
@@ -120,7 +159,7 @@ static int cmd_factorial(int argc, char **argv)
 const struct eductl_cmd device_cmds[] = {
 	{ "list", "", "edu functions on the PCI bus", cmd_list },
 	{ "info", "[eduN]", "PCI and driver details", cmd_info },
-	{ "factorial", "eduN N", "compute N! on the device (0..12)",
+	{ "factorial", "eduN N [--via uring]", "compute N! on the device (0..12)",
 	  cmd_factorial },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * eductl dma write|read: the data window, zero-copy by default (the mmap'd
- * buffer and EDU_IOC_DMA), or by copy with --copy (EDU_IOC_*_DATA).
+ * buffer and EDU_IOC_DMA), or by copy with --copy (EDU_IOC_*_DATA) or
+ * --uring (the copy path as an io_uring command, docs/uring.md).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@ struct dma_args {
 	char name[EDU_NAME_MAX];
 	unsigned int off;
 	int copy;
+	int uring;
 	int npos;
 	char *pos[4];
 };
@@ -32,6 +34,8 @@ static int parse(int argc, char **argv, struct dma_args *a)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--copy"))
 			a->copy = 1;
+		else if (!strcmp(argv[i], "--uring"))
+			a->uring = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return usage_error("unknown option '%s'", argv[i]);
 		else if (a->npos < 4)
@@ -39,8 +43,10 @@ static int parse(int argc, char **argv, struct dma_args *a)
 		else
 			return usage_error("too many arguments");
 	}
+	if (a->copy && a->uring)
+		return usage_error("--copy or --uring, not both");
 	if (a->npos != 3)
-		return usage_error("usage: dma %s [--copy] eduN OFFSET %s", argv[0],
+		return usage_error("usage: dma %s [--copy|--uring] eduN OFFSET %s", argv[0],
 				   strcmp(argv[0], "write") ? "LENGTH" : "TEXT");
 	ret = device_arg(a->pos[0], a->name);
 	if (ret)
@@ -66,6 +72,8 @@ static int transfer(int fd, const struct dma_args *a, void *buf,
 	void *map;
 	int ret = 0;
 
+	if (a->uring)
+		return edu_uring_data(fd, to_device, buf, a->off, len);
 	if (a->copy)
 		return ioctl(fd, to_device ? EDU_IOC_WRITE_DATA : EDU_IOC_READ_DATA,
 			     &data) ? -errno : 0;
@@ -151,8 +159,8 @@ static int cmd_dma_read(int argc, char **argv)
 }
 
 static const struct eductl_cmd dma_subcmds[] = {
-	{ "write", "[--copy] eduN OFF TEXT", "", cmd_dma_write },
-	{ "read", "[--copy] eduN OFF LEN", "", cmd_dma_read },
+	{ "write", "[--copy|--uring] eduN OFF TEXT", "", cmd_dma_write },
+	{ "read", "[--copy|--uring] eduN OFF LEN", "", cmd_dma_read },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -162,9 +170,9 @@ static int cmd_dma(int argc, char **argv)
 }
 
 const struct eductl_cmd dma_cmds[] = {
-	{ "dma", "write eduN OFF TEXT", "DMA TEXT into the data window (zero-copy; --copy)",
+	{ "dma", "write eduN OFF TEXT", "DMA TEXT into the data window (zero-copy; --copy, --uring)",
 	  cmd_dma },
-	{ "dma", "read eduN OFF LEN", "DMA from the data window, hex dump (--copy)",
+	{ "dma", "read eduN OFF LEN", "DMA from the data window, hex dump (--copy, --uring)",
 	  cmd_dma },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -81,6 +81,33 @@ struct nl_msg *edu_genl_msg(struct edu_genl *g, int cmd, int flags);
 int edu_genl_request(struct edu_genl *g, struct nl_msg *msg,
 		     edu_genl_reply_fn fn, void *arg);
 
+/*
+ * uring.c: io_uring commands (docs/uring.md), on liburing: include
+ * <liburing.h> and link -luring to use them. A command's user_data is its
+ * tag. The prep functions return the SQE, or NULL when the SQ is full or
+ * (errno EINVAL) the op does not fit the ring's SQEs: a transfer needs SQE128.
+ */
+struct io_uring;
+struct io_uring_sqe;
+/* A ring that carries every edu op (IORING_SETUP_SQE128): 0 or -errno. */
+int edu_uring_init(struct io_uring *ring, unsigned int entries);
+struct io_uring_sqe *edu_uring_prep_factorial(struct io_uring *ring, int fd,
+					      uint64_t tag, uint32_t n);
+struct io_uring_sqe *edu_uring_prep_data(struct io_uring *ring, int fd,
+					 uint64_t tag, int to_device, void *buf,
+					 uint32_t window_off, uint32_t len);
+/* Cancels the file's queued commands tagged tag (or all: EDU_URING_CANCEL_ALL). */
+struct io_uring_sqe *edu_uring_prep_cancel(struct io_uring *ring, int fd,
+					   uint64_t user_data, uint64_t tag,
+					   uint32_t flags);
+/* The next completion, up to timeout_ms (-1: no limit): 0, -ETIMEDOUT, -errno. */
+int edu_uring_wait(struct io_uring *ring, int timeout_ms, uint64_t *tag,
+		   int32_t *res);
+/* One command, submitted and waited for on a ring of its own: 0 or -errno. */
+int edu_uring_factorial(int fd, uint32_t n, uint32_t *result);
+int edu_uring_data(int fd, int to_device, void *buf, uint32_t window_off,
+		   uint32_t len);
+
 /* discover.c */
 struct edu_pci {
 	char bdf[16];			/* 0000:01:00.0 */

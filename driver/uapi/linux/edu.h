@@ -284,4 +284,61 @@ enum edu_genl_stat {
 #define EDU_IOC_RING_SETUP	_IOWR(EDU_IOC_MAGIC, 0x09, struct edu_ring_setup)
 #define EDU_IOC_RING_CONSUME	_IOW(EDU_IOC_MAGIC, 0x0a, __u32)
 
+/*
+ * io_uring commands (docs/uring.md): IORING_OP_URING_CMD on /dev/eduN, the
+ * op in sqe->cmd_op, its argument in the SQE's command area (16 bytes in a
+ * 64-byte SQE, 80 with IORING_SETUP_SQE128). Bytes of the area past the
+ * op's struct must be 0, and so must sqe->uring_cmd_flags (EINVAL). The
+ * ops are encoded like ioctl numbers (size and direction), in a range of
+ * numbers ioctls do not use; they are not ioctls.
+ *
+ * The result is in cqe->res: n! for a factorial, the bytes moved for a
+ * transfer, the commands cancelled for a cancel, or -errno. Every op needs
+ * CAP_SYS_ADMIN.
+ */
+
+/* EDU_URING_FACTORIAL: 16 bytes, fits a 64-byte SQE */
+struct edu_uring_fact {
+	__u64 tag;		/* the submitter's name for it (EDU_URING_CANCEL) */
+	__u32 n;		/* 0..12 */
+	__u32 reserved;		/* 0 */
+};
+
+/*
+ * EDU_URING_WRITE_DATA / EDU_URING_READ_DATA: the copy path, as
+ * EDU_IOC_WRITE_DATA/READ_DATA. 32 bytes: needs IORING_SETUP_SQE128.
+ */
+struct edu_uring_data {
+	__u64 tag;
+	__u64 addr;		/* user buffer */
+	__u32 window_off;	/* offset in the data window */
+	__u32 len;		/* 1.. bytes; the range must fit the window */
+	__u64 reserved;		/* 0 */
+};
+
+/*
+ * EDU_URING_CANCEL: queued commands of this open file whose tag is @tag
+ * complete with -ECANCELED; with EDU_URING_CANCEL_ALL, every queued command
+ * of the file (@tag ignored). One running on the device is not cancelled.
+ */
+#define EDU_URING_CANCEL_ALL	0x1
+
+struct edu_uring_cancel {
+	__u64 tag;
+	__u32 flags;		/* EDU_URING_CANCEL_* */
+	__u32 reserved;		/* 0 */
+};
+
+#define EDU_URING_FACTORIAL	_IOWR(EDU_IOC_MAGIC, 0x80, struct edu_uring_fact)
+#define EDU_URING_WRITE_DATA	_IOW(EDU_IOC_MAGIC, 0x81, struct edu_uring_data)
+#define EDU_URING_READ_DATA	_IOR(EDU_IOC_MAGIC, 0x82, struct edu_uring_data)
+#define EDU_URING_CANCEL	_IOW(EDU_IOC_MAGIC, 0x83, struct edu_uring_cancel)
+
+/*
+ * Commands in flight (queued or running) at most, per open file and per
+ * device; one more completes at once with -EBUSY.
+ */
+#define EDU_URING_FILE_MAX	64
+#define EDU_URING_DEVICE_MAX	256
+
 #endif /* _UAPI_LINUX_EDU_H */
