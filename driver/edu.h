@@ -52,6 +52,15 @@ struct edu_faults {
 #define EDU_RECENT_EVENTS	16
 #define EDU_DEFERRED_EVENTS	64
 
+/* One uevent waiting to be sent: its KEY=VALUE strings (edu_uevent.c). */
+#define EDU_UEVENT_QUEUE	16
+#define EDU_UEVENT_KEYS		5
+#define EDU_UEVENT_KEYLEN	64
+struct edu_uevent_rec {
+	char env[EDU_UEVENT_KEYS][EDU_UEVENT_KEYLEN];
+	unsigned int n;
+};
+
 enum edu_fw_state { EDU_FW_NONE, EDU_FW_LOADING, EDU_FW_READY, EDU_FW_FAILED };
 
 /* A zero-copy transfer that outlived its timeout: its page stays mapped. */
@@ -117,6 +126,7 @@ struct edu_ring;
  * @deferred: events for the channels that cannot send from interrupt
  *	context (netlink), a ring of @deferred_count from @deferred_head
  *	(events_lock)
+ * @deferred_lost: events the full @deferred ring dropped (events_lock)
  * @deferred_work: sends them
  * @events_closed: remove() has sent the last deferred events: no more
  * @deferred_dropped: events the full @deferred ring dropped (debugfs), a
@@ -138,6 +148,14 @@ struct edu_ring;
  * @fw_closed: remove() has begun: no new load
  * @fw_timed_out: @fw_timeout ended the upload
  * @fw_cancel_tries: times @fw_timeout found no fallback file yet
+ * @uevent_lock: protects the uevent_* fields below
+ * @uevents: uevents to send, a ring of @uevent_count from @uevent_head
+ * @uevent_begin: jiffies when the rate limit's window began ...
+ * @uevent_begin_set: ... if one did
+ * @uevent_sent: uevents taken in that window
+ * @uevent_suppressed: uevents refused since the last one taken
+ * @uevent_closed: remove() has begun: no more uevents
+ * @uevent_work: sends @uevents
  * @ucmd_lock: protects the io_uring command queues and counts
  * @ucmd: one queue per engine
  * @ucmds: io_uring commands in flight on the device (ucmd_lock)
@@ -181,6 +199,7 @@ struct edu_dev {
 	u64 recent_count;
 	struct edu_event deferred[EDU_DEFERRED_EVENTS];
 	unsigned int deferred_head, deferred_count;
+	u32 deferred_lost;
 	struct work_struct deferred_work;
 	bool events_closed;
 	atomic_t deferred_dropped;
@@ -202,6 +221,15 @@ struct edu_dev {
 	bool fw_timed_out;
 	unsigned int fw_cancel_tries;
 
+	spinlock_t uevent_lock;		/* the uevent_* fields */
+	struct edu_uevent_rec uevents[EDU_UEVENT_QUEUE];
+	unsigned int uevent_head, uevent_count;
+	unsigned long uevent_begin;
+	bool uevent_begin_set;
+	unsigned int uevent_sent;
+	unsigned int uevent_suppressed;
+	bool uevent_closed;
+	struct work_struct uevent_work;
 	spinlock_t ucmd_lock;		/* ucmd queues and counts */
 	struct edu_ucmd_engine ucmd[EDU_UCMD_ENGINES];
 	unsigned int ucmds;
@@ -328,7 +356,7 @@ void edu_eventfd_shutdown(struct edu_dev *edu);
 /* edu_ring.c */
 int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup __user *argp);
 int edu_ring_consume(struct edu_file *ef, u32 consumer);
-void edu_ring_push(struct edu_file *ef, const struct edu_event *ev);
+void edu_ring_push(struct edu_file *ef, const struct edu_event *ev, int target);
 bool edu_ring_ready(struct edu_file *ef);
 bool edu_has_ring(struct edu_file *ef);
 void edu_ring_kill(struct edu_file *ef);
@@ -343,6 +371,17 @@ void edu_fw_wait_idle(struct edu_dev *edu);
 int edu_fw_state_show(struct edu_dev *edu, char *buf);
 void edu_fw_version_str(struct edu_dev *edu, char *buf, size_t len);
 
+/* edu_uevent.c */
+extern unsigned int edu_uevent_burst;
+extern unsigned int edu_uevent_interval_ms;
+void edu_uevent_init(struct edu_dev *edu);
+void edu_uevent_close(struct edu_dev *edu);
+void edu_uevent_firmware(struct edu_dev *edu, int err, u32 version,
+			 const char *reason);
+void edu_uevent_fault(struct edu_dev *edu, const char *knob, u64 value);
+void edu_uevent_dma_timeout(struct edu_dev *edu, u32 dev_off, u32 len,
+			    bool to_ram);
+void edu_uevent_factorial_timeout(struct edu_dev *edu, u32 n);
 /* edu_uring.c: io_uring commands */
 struct io_uring_cmd;
 void edu_ucmd_init(struct edu_dev *edu);

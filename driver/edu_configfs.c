@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "edu_route.h"
+#include "edu_trace.h"
 
 static const char *const edu_route_types[] = {
 	[EDU_ROUTE_NONE] = "none",
@@ -82,6 +83,8 @@ void edu_routes_event(const struct edu_event *ev)
 			continue;
 		mutex_lock(&r->lock);
 		r->ops->event(r, ev);
+		trace_edu_event_route(config_item_name(&r->item), ev->device,
+				      ev->seq, r->qlen, r->sent, r->dropped);
 		mutex_unlock(&r->lock);
 	}
 	mutex_unlock(&edu_routes_lock);

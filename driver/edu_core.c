@@ -88,6 +88,7 @@ static struct edu_dev *edu_alloc(struct pci_dev *pdev)
 	init_completion(&edu->fact_done);
 	edu_events_init(edu);
 	edu_fw_init(edu);
+	edu_uevent_init(edu);
 	edu_ucmd_init(edu);
 
 	/* From here on, put_device() frees everything above. */
@@ -183,6 +184,8 @@ static void edu_remove(struct pci_dev *pdev)
 	 * device: so before that goes).
 	 */
 	edu_fw_wait_idle(edu);
+	/* The last uevents out while the class device is there; no more. */
+	edu_uevent_close(edu);
 	/* No new opens; sysfs attributes are gone and drained. */
 	cdev_device_del(&edu->cdev, &edu->dev);
 

@@ -263,17 +263,35 @@ static int edu_fault_count_get(void *data, u64 *val)
 	return 0;
 }
 
-static int edu_fault_count_set(void *data, u64 val)
+static int edu_fault_count_set(struct edu_dev *edu, atomic_t *knob,
+			       const char *name, u64 val)
 {
 	if (!edu_capable())
 		return -EPERM;
 	if (val > EDU_FAULT_MAX)
 		return -ERANGE;
-	atomic_set(data, val);
+	atomic_set(knob, val);
+	edu_uevent_fault(edu, name, val);
 	return 0;
 }
-DEFINE_DEBUGFS_ATTRIBUTE(edu_fault_count_fops, edu_fault_count_get,
-			 edu_fault_count_set, "%llu\n");
+
+static int edu_drop_irqs_set(void *data, u64 val)
+{
+	struct edu_dev *edu = container_of(data, struct edu_dev, faults.drop_irqs);
+
+	return edu_fault_count_set(edu, data, "drop_irqs", val);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(edu_drop_irqs_fops, edu_fault_count_get,
+			 edu_drop_irqs_set, "%llu\n");
+
+static int edu_fail_dma_set(void *data, u64 val)
+{
+	struct edu_dev *edu = container_of(data, struct edu_dev, faults.fail_dma);
+
+	return edu_fault_count_set(edu, data, "fail_dma", val);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(edu_fail_dma_fops, edu_fault_count_get,
+			 edu_fail_dma_set, "%llu\n");
 
 /* dma_delay_ms: data is the unsigned int. */
 static int edu_fault_delay_get(void *data, u64 *val)
@@ -284,11 +302,15 @@ static int edu_fault_delay_get(void *data, u64 *val)
 
 static int edu_fault_delay_set(void *data, u64 val)
 {
+	struct edu_dev *edu = container_of(data, struct edu_dev,
+					   faults.dma_delay_ms);
+
 	if (!edu_capable())
 		return -EPERM;
 	if (val > EDU_DELAY_MAX_MS)
 		return -ERANGE;
 	WRITE_ONCE(*(unsigned int *)data, val);
+	edu_uevent_fault(edu, "dma_delay_ms", val);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(edu_fault_delay_fops, edu_fault_delay_get,
@@ -303,9 +325,9 @@ void edu_debugfs_add(struct edu_dev *edu)
 	debugfs_create_file("regs", 0400, dir, edu, &edu_regs_fops);
 	debugfs_create_file("inject_irq", 0200, dir, edu, &edu_inject_fops);
 	debugfs_create_file_unsafe("drop_irqs", 0600, dir, &edu->faults.drop_irqs,
-				   &edu_fault_count_fops);
+				   &edu_drop_irqs_fops);
 	debugfs_create_file_unsafe("fail_dma", 0600, dir, &edu->faults.fail_dma,
-				   &edu_fault_count_fops);
+				   &edu_fail_dma_fops);
 	debugfs_create_file_unsafe("dma_delay_ms", 0600, dir,
 				   &edu->faults.dma_delay_ms, &edu_fault_delay_fops);
 	debugfs_create_file("spurious_irq", 0200, dir, edu, &edu_spurious_fops);

@@ -18,9 +18,11 @@
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 
 #include "edu.h"
+#include "edu_trace.h"
 
 /* How long a transfer may take; the device needs ~100 ms of virtual time. */
 unsigned int edu_dma_timeout_ms = 1000;
@@ -127,12 +129,9 @@ static bool edu_dma_range_ok(u32 dev_off, u32 len)
 	       len <= EDU_DEV_BUF_SIZE - 1 - dev_off;
 }
 
-/*
- * Runs one transfer with dma_lock held and the buffer claimed. The wait for
- * the device is uninterruptible but bounded.
- */
-static int edu_dma_run(struct edu_dev *edu, dma_addr_t ram, u32 dev_off,
-		       u32 len, bool to_ram)
+/* Runs one transfer: the body of edu_dma_run(). */
+static int edu_dma_run_traced(struct edu_dev *edu, dma_addr_t ram, u32 dev_off,
+			      u32 len, bool to_ram)
 {
 	u64 dev_addr = EDU_DEV_BUF_ADDR + dev_off;
 	u64 cmd = EDU_DMA_CMD_START | EDU_DMA_CMD_IRQ;
@@ -158,6 +157,8 @@ static int edu_dma_run(struct edu_dev *edu, dma_addr_t ram, u32 dev_off,
 		if (edu_dma_running(edu))
 			edu_log(edu, EDU_LOG_WARN, "DMA of %u bytes timed out\n",
 				len);
+		if (ret == -ETIMEDOUT)
+			edu_uevent_dma_timeout(edu, dev_off, len, to_ram);
 		return ret;
 	}
 	edu_count(edu, dma_transfers);
@@ -165,6 +166,24 @@ static int edu_dma_run(struct edu_dev *edu, dma_addr_t ram, u32 dev_off,
 	edu_log(edu, EDU_LOG_INFO, "DMA of %u bytes %s offset %u\n", len,
 		to_ram ? "from" : "to", dev_off);
 	return 0;
+}
+
+/*
+ * Runs one transfer with dma_lock held and the buffer claimed. The wait for
+ * the device is uninterruptible but bounded. Traced from the driver's start
+ * (an injected failure included) to the end of the wait.
+ */
+static int edu_dma_run(struct edu_dev *edu, dma_addr_t ram, u32 dev_off,
+		       u32 len, bool to_ram)
+{
+	u64 start = ktime_get_ns();
+	int ret;
+
+	trace_edu_dma_start(edu->id, to_ram, dev_off, len, ram);
+	ret = edu_dma_run_traced(edu, ram, dev_off, len, to_ram);
+	trace_edu_dma_done(edu->id, to_ram, dev_off, len,
+			   ktime_get_ns() - start, ret);
+	return ret;
 }
 
 /**

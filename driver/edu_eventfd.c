@@ -29,6 +29,7 @@
 #include <linux/workqueue.h>
 
 #include "edu.h"
+#include "edu_trace.h"
 
 /* Registrations per device (docs/eventfd.md). */
 #define EDU_EVFD_MAX	64
@@ -244,9 +245,10 @@ int edu_eventfd_set(struct edu_file *ef, const struct edu_eventfd *req)
 /*
  * Called with events_lock held, from any context: signals by 1 each
  * eventfd registered for one of @classes, once even when it is registered
- * for several of them.
+ * for several of them. @seq: the event's, traced; 0 at removal (no event).
  */
-static void edu_eventfd_ring(struct edu_file *ef, unsigned int classes)
+static void edu_eventfd_ring(struct edu_file *ef, unsigned int classes,
+			     u64 seq)
 {
 	struct edu_evfd *reg;
 	unsigned int i, j;
@@ -259,15 +261,19 @@ static void edu_eventfd_ring(struct edu_file *ef, unsigned int classes)
 			if (ef->evfd[j] && ef->evfd[j]->ctx == reg->ctx &&
 			    classes & BIT(j))
 				break;
-		if (j == i)
-			eventfd_signal(reg->ctx, 1);
+		if (j < i)
+			continue;
+		eventfd_signal(reg->ctx, 1);
+		if (seq)
+			trace_edu_event_deliver(ef->edu->id, seq,
+						EDU_TR_CH_EVENTFD, i, 0, 0, 0);
 	}
 }
 
 /* Called with events_lock held, from the interrupt handler too. */
 void edu_eventfd_signal(struct edu_file *ef, const struct edu_event *ev)
 {
-	edu_eventfd_ring(ef, edu_event_classes(ev));
+	edu_eventfd_ring(ef, edu_event_classes(ev), ev->seq);
 }
 
 /* Called with events_lock held: takes the file's registrations to @list. */
@@ -318,7 +324,7 @@ void edu_eventfd_shutdown(struct edu_dev *edu)
 
 	spin_lock_irq(&edu->events_lock);
 	list_for_each_entry(ef, &edu->files, node) {
-		edu_eventfd_ring(ef, EDU_EVFD_ALL);
+		edu_eventfd_ring(ef, EDU_EVFD_ALL, 0);
 		edu_eventfd_take(ef, &list);
 	}
 	spin_unlock_irq(&edu->events_lock);

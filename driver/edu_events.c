@@ -14,6 +14,7 @@
 #include <linux/uaccess.h>
 
 #include "edu.h"
+#include "edu_trace.h"
 
 void edu_events_attach(struct edu_file *ef)
 {
@@ -55,9 +56,9 @@ static void edu_file_push(struct edu_file *ef, const struct edu_event *ev)
  * process (any of its threads that does not block it), not to one thread;
  * nothing happens if the process has exited.
  */
-static void edu_send_signal(struct pid *pid, int signo)
+static int edu_send_signal(struct pid *pid, int signo)
 {
-	kill_pid(pid, signo, 1);
+	return kill_pid(pid, signo, 1);
 }
 
 /*
@@ -71,12 +72,15 @@ static void edu_defer(struct edu_dev *edu, const struct edu_event *ev)
 	if (edu->deferred_count == EDU_DEFERRED_EVENTS) {
 		edu->deferred_head = (edu->deferred_head + 1) % EDU_DEFERRED_EVENTS;
 		edu->deferred_count--;
+		edu->deferred_lost++;
 		edu_count(edu, events_dropped);
 		atomic_inc(&edu->deferred_dropped);
 	}
 	edu->deferred[(edu->deferred_head + edu->deferred_count) %
 		      EDU_DEFERRED_EVENTS] = *ev;
 	edu->deferred_count++;
+	trace_edu_event_deliver(edu->id, ev->seq, EDU_TR_CH_DEFERRED, 0, 0,
+				edu->deferred_count, edu->deferred_lost);
 	queue_work(edu_wq, &edu->deferred_work);
 }
 
@@ -102,24 +106,39 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 	};
 	struct edu_file *ef;
 	unsigned long flags;
+	int i = 0, ret;
 
 	spin_lock_irqsave(&edu->events_lock, flags);
 	ev.seq = ++edu->event_seq;
+	trace_edu_event_post(edu->id, ev.seq, type, irq_status, value);
 	edu->recent[edu->recent_count++ % EDU_RECENT_EVENTS] = ev;
 	edu_defer(edu, &ev);
 	list_for_each_entry(ef, &edu->files, node) {
-		if (ef->ring)
-			edu_ring_push(ef, &ev);
-		else
+		if (ef->ring) {
+			edu_ring_push(ef, &ev, i);
+		} else {
 			edu_file_push(ef, &ev);
+			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_QUEUE,
+						i, 0, ef->count, ef->lost);
+		}
 		edu_eventfd_signal(ef, &ev);
 		wake_up_interruptible(&ef->wait);
+		if (ef->fasync)
+			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_SIGIO,
+						i, 0, 0, 0);
 		kill_fasync(&ef->fasync, SIGIO, POLL_IN);
-		if (ef->sig_pid)
-			edu_send_signal(ef->sig_pid, ef->signo);
+		if (ef->sig_pid) {
+			ret = edu_send_signal(ef->sig_pid, ef->signo);
+			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_SIGNAL,
+						pid_nr(ef->sig_pid), ret, 0, 0);
+		}
+		i++;
 	}
-	if (edu->dbg_sig_pid)
-		edu_send_signal(edu->dbg_sig_pid, edu->dbg_signo);
+	if (edu->dbg_sig_pid) {
+		ret = edu_send_signal(edu->dbg_sig_pid, edu->dbg_signo);
+		trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_DEBUG_SIGNAL,
+					pid_nr(edu->dbg_sig_pid), ret, 0, 0);
+	}
 	spin_unlock_irqrestore(&edu->events_lock, flags);
 }
 

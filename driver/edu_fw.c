@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "edu.h"
+#include "edu_trace.h"
 
 /*
  * The upload's firmware name is also the name of its fallback directory,
@@ -103,10 +104,14 @@ static int edu_fw_write_verify(struct edu_dev *edu, const u8 *image, size_t size
 /* Puts the active image back after a failed load overwrote the region. */
 static void edu_fw_restore(struct edu_dev *edu)
 {
-	u32 version;
+	u32 version = 0;
+	int ret;
 
-	if (edu->fw_image_size &&
-	    edu_fw_write_verify(edu, edu->fw_image, edu->fw_image_size, &version))
+	if (!edu->fw_image_size)
+		return;
+	ret = edu_fw_write_verify(edu, edu->fw_image, edu->fw_image_size, &version);
+	trace_edu_fw_step(edu->id, EDU_TR_FW_RESTORED, ret, version, "");
+	if (ret)
 		edu_log(edu, EDU_LOG_ERR, "cannot restore firmware %u.%u.%u\n",
 			edu->fw_version >> 16, (edu->fw_version >> 8) & 0xff,
 			edu->fw_version & 0xff);
@@ -121,11 +126,15 @@ static int edu_fw_install(struct edu_dev *edu, const struct firmware *fw)
 	int ret;
 
 	reason = edu_fw_check(fw->data, fw->size, &h);
+	trace_edu_fw_step(edu->id, EDU_TR_FW_CHECKED, reason ? -EINVAL : 0,
+			  fw->size, reason ? reason : "");
 	if (reason) {
 		edu_fw_set_state(edu, EDU_FW_FAILED, reason);
 		return -EINVAL;
 	}
+	version = 0;
 	ret = edu_fw_write_verify(edu, fw->data, fw->size, &version);
+	trace_edu_fw_step(edu->id, EDU_TR_FW_WRITTEN, ret, version, "");
 	if (ret) {
 		edu_fw_set_state(edu, EDU_FW_FAILED, ret == -EBADMSG ?
 				 "verification failed" : "DMA failed");
@@ -211,6 +220,8 @@ static void edu_fw_done(const struct firmware *fw, void *context)
 	mutex_unlock(&edu->fw_lock);
 	cancel_delayed_work_sync(&edu->fw_timeout);
 
+	trace_edu_fw_step(edu->id, EDU_TR_FW_RECEIVED, fw ? 0 : -ENOENT,
+			  fw ? fw->size : 0, "");
 	if (fw && !edu_enter(edu)) {
 		ret = edu_fw_install(edu, fw);
 		edu_leave(edu);
@@ -224,6 +235,9 @@ static void edu_fw_done(const struct firmware *fw, void *context)
 	}
 	release_firmware(fw);
 
+	trace_edu_fw_step(edu->id, EDU_TR_FW_DONE, ret, edu->fw_version,
+			  ret ? edu->fw_reason : "");
+	edu_uevent_firmware(edu, ret, edu->fw_version, edu->fw_reason);
 	if (!ret) {
 		dev_info(&edu->dev, "firmware %u.%u.%u loaded\n",
 			 edu->fw_version >> 16, (edu->fw_version >> 8) & 0xff,
@@ -286,6 +300,9 @@ int edu_fw_request(struct edu_dev *edu, bool upload)
 				   READ_ONCE(edu_fw_upload_timeout_s) * HZ);
 	mutex_unlock(&edu->fw_lock);
 
+	/* Before the request: its callback may run before it returns. */
+	trace_edu_fw_step(edu->id, EDU_TR_FW_REQUEST, 0, upload,
+			  upload ? edu->fw_upload_name : EDU_FW_NAME);
 	get_device(&edu->dev);
 	ret = request_firmware_nowait(THIS_MODULE,
 				      upload ? FW_ACTION_NOUEVENT : FW_ACTION_UEVENT,
@@ -302,6 +319,9 @@ int edu_fw_request(struct edu_dev *edu, bool upload)
 		edu->fw_state = EDU_FW_FAILED;
 		strscpy(edu->fw_reason, "request failed", sizeof(edu->fw_reason));
 		mutex_unlock(&edu->fw_lock);
+		trace_edu_fw_step(edu->id, EDU_TR_FW_DONE, ret, edu->fw_version,
+				  "request failed");
+		edu_uevent_firmware(edu, ret, edu->fw_version, "request failed");
 		wake_up_all(&edu->fw_wait);
 	}
 	return ret;

@@ -3,8 +3,10 @@
  * Operations on the device's engines. Callers hold edu_enter().
  */
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 
 #include "edu.h"
+#include "edu_trace.h"
 
 /* How long to wait for a completion interrupt before asking the device. */
 unsigned int edu_irq_timeout_ms = 1000;
@@ -26,6 +28,7 @@ unsigned int edu_irq_timeout_ms = 1000;
 int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 {
 	unsigned long deadline;
+	u64 start;
 	u32 status;
 	int ret = 0;
 
@@ -42,6 +45,7 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 		goto out;
 	}
 
+	start = ktime_get_ns();
 	reinit_completion(&edu->fact_done);
 	/* Enable the completion interrupt before the operand starts it. */
 	edu_write(edu, EDU_REG_STATUS, EDU_STATUS_IRQ_FACT);
@@ -66,11 +70,15 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 		if (time_after_eq(jiffies, deadline)) {
 			edu_count(edu, errors);
 			edu_log(edu, EDU_LOG_WARN, "factorial timed out\n");
+			trace_edu_factorial(edu->id, n, 0, ktime_get_ns() - start,
+					    -ETIMEDOUT);
+			edu_uevent_factorial_timeout(edu, n);
 			ret = -ETIMEDOUT;
 			goto out;
 		}
 	}
 	*result = edu_read(edu, EDU_REG_FACTORIAL);
+	trace_edu_factorial(edu->id, n, *result, ktime_get_ns() - start, 0);
 	edu_count(edu, factorials);
 	edu_log(edu, EDU_LOG_INFO, "%u! = %u\n", n, *result);
 out:

@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 
 #include "edu.h"
+#include "edu_trace.h"
 
 enum { EDU_MCGRP_EVENTS };
 
@@ -326,17 +327,17 @@ static struct genl_family edu_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(edu_mcgrps),
 };
 
-/* Multicasts one event to "events"; from the deferred work, never an IRQ. */
-void edu_netlink_event(struct edu_dev *edu, const struct edu_event *ev)
+/* Builds and multicasts one event: 0, or -ESRCH with no listener. */
+static int edu_netlink_send(const struct edu_event *ev)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
 	if (!genl_has_listeners(&edu_family, &init_net, EDU_MCGRP_EVENTS))
-		return;
+		return -ESRCH;
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		return -ENOMEM;
 	hdr = genlmsg_put(msg, 0, 0, &edu_family, 0, EDU_CMD_EVENT);
 	if (!hdr || nla_put_u32(msg, EDU_A_DEVICE, ev->device) ||
 	    nla_put_u32(msg, EDU_A_EVENT_TYPE, ev->type) ||
@@ -345,10 +346,18 @@ void edu_netlink_event(struct edu_dev *edu, const struct edu_event *ev)
 	    nla_put_u64_64bit(msg, EDU_A_EVENT_TIME, ev->timestamp_ns, EDU_A_PAD) ||
 	    nla_put_u32(msg, EDU_A_EVENT_VALUE, ev->value)) {
 		nlmsg_free(msg);
-		return;
+		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&edu_family, msg, 0, EDU_MCGRP_EVENTS, GFP_KERNEL);
+	return genlmsg_multicast(&edu_family, msg, 0, EDU_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+/* Multicasts one event to "events"; from the deferred work, never an IRQ. */
+void edu_netlink_event(struct edu_dev *edu, const struct edu_event *ev)
+{
+	int ret = edu_netlink_send(ev);
+
+	trace_edu_event_deliver(edu->id, ev->seq, EDU_TR_CH_NETLINK, 0, ret, 0, 0);
 }
 
 int edu_netlink_init(void)

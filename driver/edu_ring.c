@@ -30,6 +30,7 @@
 #include <linux/vmalloc.h>
 
 #include "edu.h"
+#include "edu_trace.h"
 
 /**
  * struct edu_ring - a file's event ring
@@ -241,8 +242,11 @@ int edu_ring_consume(struct edu_file *ef, u32 consumer)
 	return 0;
 }
 
-/* Called with events_lock held, from any context. */
-void edu_ring_push(struct edu_file *ef, const struct edu_event *ev)
+/*
+ * Called with events_lock held, from any context. @target: the file's place
+ * in the device's list, for the trace.
+ */
+void edu_ring_push(struct edu_file *ef, const struct edu_event *ev, int target)
 {
 	struct edu_ring *ring = ef->ring;
 	struct edu_ring_header *hdr = ring->hdr;
@@ -258,6 +262,9 @@ void edu_ring_push(struct edu_file *ef, const struct edu_event *ev)
 		ring->overflow++;
 		WRITE_ONCE(hdr->overflow, ring->overflow);
 		edu_count(ef->edu, events_dropped);
+		trace_edu_event_deliver(ef->edu->id, ev->seq, EDU_TR_CH_RING,
+					target, -ENOSPC, ring->prod - cons,
+					ring->lost);
 		return;
 	}
 	rec = &ring->rec[ring->prod & (ring->entries - 1)];
@@ -267,6 +274,8 @@ void edu_ring_push(struct edu_file *ef, const struct edu_event *ev)
 	/* The record before the index that publishes it. */
 	smp_store_release(&hdr->producer, ring->prod + 1);
 	WRITE_ONCE(ring->prod, ring->prod + 1);
+	trace_edu_event_deliver(ef->edu->id, ev->seq, EDU_TR_CH_RING, target, 0,
+				ring->prod - cons, 0);
 }
 
 /* Records the consumer has not taken: poll() and read() without a lock. */

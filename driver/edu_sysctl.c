@@ -83,6 +83,8 @@ static unsigned int queue_len_min = 1, queue_len_max = 4096;
 static unsigned int log_level_max = EDU_LOG_DEBUG;
 static unsigned int upload_timeout_min = 1, upload_timeout_max = 3600;
 static unsigned int upcall_timeout_min = 100, upcall_timeout_max = 600000;
+static unsigned int uevent_burst_max = 10000;
+static unsigned int uevent_interval_min = 10, uevent_interval_max = 3600000;
 
 #define EDU_UINT_SYSCTL(_name, _var, _min, _max)			\
 	{								\
@@ -110,6 +112,10 @@ static struct ctl_table edu_sysctl_table[] = {
 			SYSCTL_ZERO, SYSCTL_ONE),
 	EDU_UINT_SYSCTL("upcall_timeout_ms", edu_upcall_timeout_ms,
 			&upcall_timeout_min, &upcall_timeout_max),
+	EDU_UINT_SYSCTL("uevent_burst", edu_uevent_burst,
+			SYSCTL_ZERO, &uevent_burst_max),
+	EDU_UINT_SYSCTL("uevent_interval_ms", edu_uevent_interval_ms,
+			&uevent_interval_min, &uevent_interval_max),
 	{
 		.procname = "upcall_helper",
 		.maxlen = sizeof(edu_upcall_helper),

@@ -8,7 +8,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod
 	gcc make libc6-dev
 	linux-headers-amd64 linux-headers-rt-amd64
-	libpci-dev pciutils pci.ids
+	libpci-dev pciutils pci.ids trace-cmd
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev liburing-dev
 	sparse cppcheck
 	"$@"

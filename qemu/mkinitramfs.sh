@@ -32,7 +32,8 @@ chmod 1777 "$root/tmp"
 echo 'export PS1="edu:\w# "' >"$root/etc/profile"
 
 # Programs, and the shared libraries ldd says they need (with the loader).
-for prog in "$@" /usr/bin/lspci; do
+# trace-cmd records the driver's tracepoints (docs/tracing.md).
+for prog in "$@" /usr/bin/lspci /usr/bin/trace-cmd; do
 	cp "$prog" "$root/usr/bin/"
 	ldd "$prog" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' |
 		while read -r lib; do

@@ -86,11 +86,14 @@ int main(void)
 		  ktap_count(uring_once_tests) + ktap_count(fuzz_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
 		  ktap_count(lifetime_tests) + ktap_count(stress_tests) +
-		  ktap_count(soak_tests));
+		  ktap_count(soak_tests) + ktap_count(trace_tests) +
+		  ktap_count(uevent_tests));
 
 	run_mode_tests();
 	ktap_run("tools", tool_tests);
 	ktap_run("firmware", firmware_tests);
+	ktap_run("trace", trace_tests);
+	ktap_run("uevent", uevent_tests);
 	ktap_run("routes", route_tests);
 	ktap_run("privilege", privilege_tests);
 	ktap_run("uring", uring_once_tests);

@@ -24,6 +24,7 @@
 #define FAULT_KNOBS DEBUGFS_DIR "/edu*/{drop_irqs,fail_dma,dma_delay_ms}"
 #define ROUTES_GLOB KNOB_ROOT "/sys/kernel/config/edu/routes/*"
 #define SIGNAL_PIDS DEBUGFS_DIR "/edu*/signal_pid"
+#define TRACE_ENABLE KNOB_ROOT "/sys/kernel/tracing/events/edu/enable"
 
 /* 16 devices with 3 knobs each, and the sysctls. */
 #define MAX_KNOBS 128
@@ -208,5 +209,9 @@ int knobs_restore(const char *test)
 		}
 		globfree(&g);
 	}
+	/* The driver's tracepoints left on would slow every later test. */
+	if (!read_text(TRACE_ENABLE, now, sizeof(now)) && strcmp(now, "0\n") &&
+	    put_back(test, TRACE_ENABLE, "0", "0\n"))
+		ret = -1;
 	return ret;
 }

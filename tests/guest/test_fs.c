@@ -357,6 +357,7 @@ static int test_sysctl_values(void)
 		{ "event_queue_len", "64" }, { "log_level", "1" },
 		{ "firmware_upload_timeout_s", "60" },
 		{ "upcall_helper", "/usr/bin/edu-upcall" },
+		{ "uevent_burst", "10" }, { "uevent_interval_ms", "5000" },
 	};
 	char path[128], val[300];
 	unsigned int i;
@@ -380,7 +381,8 @@ static int test_sysctl_strict(void)
 		{ "firmware_upload_timeout_s", "0" }, { "firmware_upload_timeout_s", "3601" },
 		{ "upcall_helper", "relative/path" }, { "upcall_helper", "/with space" },
 		{ "upcall_helper", "\n" }, { "upcall_timeout_ms", "99" },
-		{ "upcall_timeout_ms", "600001" },
+		{ "upcall_timeout_ms", "600001" }, { "uevent_burst", "10001" },
+		{ "uevent_interval_ms", "9" }, { "uevent_interval_ms", "3600001" },
 	};
 	char path[128], before[300], after[300], longv[400];
 	unsigned int i;

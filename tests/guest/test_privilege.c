@@ -170,6 +170,7 @@ static const struct held_write held[] = {
 	{ SYSCTL "log_level", "3" },
 	{ SYSCTL "upcall_helper", "/tmp/evil" },
 	{ SYSCTL "routes_allow_remote", "1" },
+	{ SYSCTL "uevent_burst", "0" },
 	{ ROUTES "p1/type", "tcp" },
 	{ ROUTES "p1/dest", "127.0.0.1:9" },
 	{ ROUTES "p1/enable", "1" },

@@ -25,5 +25,7 @@ extern const struct test_case uring_tests[];	/* test_uring.c: per mode */
 extern const struct test_case uring_once_tests[];
 extern const struct test_case stress_tests[];	/* test_stress.c */
 extern const struct test_case soak_tests[];	/* test_soak.c */
+extern const struct test_case trace_tests[];	/* test_trace.c */
+extern const struct test_case uevent_tests[];	/* test_uevent.c */
 
 #endif /* TESTS_H */

@@ -2,15 +2,21 @@
 /*
  * eductl nl ... | monitor: the generic netlink family "edu", in the manner
  * of iw: requests with the kernel's error message (extack) on failure, and
- * a monitor that prints every event multicast to the group "events".
+ * a monitor that prints every event multicast to the group "events", or
+ * (--uevent) every uevent of the class edu (docs/uevents.md).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
+#include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
@@ -190,11 +196,103 @@ static int on_event(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* eductl monitor [-n COUNT] [--timeout SEC]: like "ip monitor" or "iw event". */
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * One uevent datagram: "ACTION@DEVPATH" then NUL-separated KEY=VALUE. An
+ * edu one prints as "eduN seq SEQNUM ACTION" and its EDU_* pairs, the way
+ * the other watchers print a device's events. 1 if printed, else 0.
+ */
+static int print_uevent(char *buf, size_t len)
+{
+	const char *action = NULL, *devpath = NULL, *subsystem = NULL;
+	const char *seqnum = "0", *name;
+	char *p, *end = buf + len;
+
+	for (p = buf + strlen(buf) + 1; p < end; p += strlen(p) + 1) {
+		if (!strncmp(p, "ACTION=", 7))
+			action = p + 7;
+		else if (!strncmp(p, "DEVPATH=", 8))
+			devpath = p + 8;
+		else if (!strncmp(p, "SUBSYSTEM=", 10))
+			subsystem = p + 10;
+		else if (!strncmp(p, "SEQNUM=", 7))
+			seqnum = p + 7;
+	}
+	if (!action || !devpath || !subsystem || strcmp(subsystem, "edu"))
+		return 0;
+	name = strrchr(devpath, '/');
+	printf("%s seq %s %s", name ? name + 1 : devpath, seqnum, action);
+	for (p = buf + strlen(buf) + 1; p < end; p += strlen(p) + 1)
+		if (!strncmp(p, "EDU_", 4))
+			printf(" %s", p);
+	printf("\n");
+	fflush(stdout);
+	return 1;
+}
+
+/* eductl monitor --uevent: the kernel's uevents of class edu, as udev sees them. */
+static int monitor_uevents(unsigned int count, unsigned int timeout)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	unsigned int seen = 0;
+	long long end = 0;
+	char buf[8192];
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return fail(-errno, "uevent socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return fail(-errno, "uevent socket");
+	}
+	fprintf(stderr, "eductl: monitoring uevents of subsystem edu\n");
+	if (timeout)
+		end = mono_ms() + timeout * 1000LL;
+	while (!count || seen < count) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct sockaddr_nl from;
+		socklen_t fromlen = sizeof(from);
+		long long left = end ? end - mono_ms() : -1;
+		ssize_t n;
+
+		if (end && left <= 0)
+			break;
+		if (poll(&p, 1, (int)left) <= 0)
+			break;
+		n = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from,
+			     &fromlen);
+		/* Only the kernel's own messages (not another sender's). */
+		if (n <= 0 || from.nl_pid != 0)
+			continue;
+		buf[n] = '\0';
+		seen += print_uevent(buf, n);
+	}
+	close(fd);
+	if (count && seen < count) {
+		fprintf(stderr, "eductl: %u of %u uevents before the timeout\n", seen,
+			count);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * eductl monitor [--uevent] [-n COUNT] [--timeout SEC]: like "ip monitor"
+ * or "iw event"; --uevent like "udevadm monitor --kernel".
+ */
 static int cmd_monitor(int argc, char **argv)
 {
 	unsigned int count = 0, timeout = 0;
 	struct monitor m = { 0 };
+	bool uevent = false;
 	struct edu_genl g;
 	int i, grp, ret;
 
@@ -202,10 +300,16 @@ static int cmd_monitor(int argc, char **argv)
 		unsigned int *v = !strcmp(argv[i], "-n") ? &count :
 				  !strcmp(argv[i], "--timeout") ? &timeout : NULL;
 
+		if (!strcmp(argv[i], "--uevent")) {
+			uevent = true;
+			continue;
+		}
 		if (!v || i + 1 >= argc || edu_parse_uint(argv[i + 1], 1000000, v))
-			return usage_error("usage: monitor [-n COUNT] [--timeout SEC]");
+			return usage_error("usage: monitor [--uevent] [-n COUNT] [--timeout SEC]");
 		i++;
 	}
+	if (uevent)
+		return monitor_uevents(count, timeout);
 	ret = nl_open(&g);
 	if (ret)
 		return ret;
@@ -240,7 +344,7 @@ const struct eductl_cmd netlink_cmds[] = {
 	{ "nl", "stats|reset eduN", "statistics; reset them (admin)", cmd_nl },
 	{ "nl", "factorial eduN N", "compute N! through netlink", cmd_nl },
 	{ "nl", "raise eduN BITS", "inject interrupt BITS (admin)", cmd_nl },
-	{ "monitor", "[-n N] [--timeout S]", "print netlink events as they arrive",
-	  cmd_monitor },
+	{ "monitor", "[--uevent] [-n N] [--timeout S]",
+	  "print netlink events (or the device's uevents) as they arrive", cmd_monitor },
 	{ NULL, NULL, NULL, NULL }
 };
