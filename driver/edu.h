@@ -118,6 +118,7 @@ struct edu_ring;
  * @open_files: files open on /dev/eduN
  * @irqs_kn: sysfs node of stats/irqs, notified on every interrupt
  * @debugfs: /sys/kernel/debug/edu/eduN
+ * @dbg_closing: remove() has begun: long debugfs writes stop early
  * @faults: injected faults
  * @dbg_sig_pid: process signalled on each event via debugfs (events_lock)
  * @dbg_signo: its signal (events_lock)
@@ -192,6 +193,7 @@ struct edu_dev {
 	atomic_t open_files;
 	struct kernfs_node *irqs_kn;
 	struct dentry *debugfs;
+	bool dbg_closing;
 	struct edu_faults faults;
 	struct pid *dbg_sig_pid;
 	int dbg_signo;

@@ -19,6 +19,7 @@
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/string.h>
@@ -183,6 +184,15 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 		s64 seen = atomic64_read(&edu->stats.irqs_spurious);
 		int wait;
 
+		/* remove() waits for this write: it ends early then. */
+		if (READ_ONCE(edu->dbg_closing)) {
+			ret = -ENODEV;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		ret = smp_call_function_single(cpumask_first(mask),
 					       edu_spurious_on_cpu, edu, 1);
 		/* One at a time: a second raise could merge with a pending one. */
@@ -191,7 +201,8 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 			usleep_range(1000, 2000);
 	}
 	edu_leave(edu);
-	if (n)
+	/* After any burst, even a cut one; not for a line that goes away. */
+	if (i && !READ_ONCE(edu->dbg_closing))
 		msleep(EDU_SPURIOUS_PAUSE_MS);
 out:
 	mutex_unlock(&edu_spurious_lock);
@@ -340,6 +351,8 @@ void edu_debugfs_add(struct edu_dev *edu)
 /* Waits for operations in progress on the files, so it runs first in remove(). */
 void edu_debugfs_del(struct edu_dev *edu)
 {
+	/* Long writes (spurious_irq) stop, so the removal below is prompt. */
+	WRITE_ONCE(edu->dbg_closing, true);
 	debugfs_remove_recursive(edu->debugfs);
 	edu->debugfs = NULL;
 }

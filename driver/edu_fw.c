@@ -135,6 +135,11 @@ static int edu_fw_install(struct edu_dev *edu, const struct firmware *fw)
 	version = 0;
 	ret = edu_fw_write_verify(edu, fw->data, fw->size, &version);
 	trace_edu_fw_step(edu->id, EDU_TR_FW_WRITTEN, ret, version, "");
+	if (ret == -ENODEV) {
+		/* Nothing to restore the old image into. */
+		edu_fw_set_state(edu, EDU_FW_FAILED, "device removed");
+		return ret;
+	}
 	if (ret) {
 		edu_fw_set_state(edu, EDU_FW_FAILED, ret == -EBADMSG ?
 				 "verification failed" : "DMA failed");

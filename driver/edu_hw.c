@@ -62,6 +62,9 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 		status = edu_read(edu, EDU_REG_STATUS);
 		/* All ones: the device is gone (a live one never reads so). */
 		if (status == ~0U) {
+			edu_count(edu, errors);
+			trace_edu_factorial(edu->id, n, 0, ktime_get_ns() - start,
+					    -ENODEV);
 			ret = -ENODEV;
 			goto out;
 		}

@@ -255,7 +255,7 @@ static int edu_ucmd_cancel(struct edu_file *ef, const struct edu_uring_cancel *c
 {
 	struct edu_dev *edu = ef->edu;
 	LIST_HEAD(list);
-	bool running = false, closed;
+	bool running = false, gone;
 	int i, n;
 
 	if (c->reserved || (c->flags & ~EDU_URING_CANCEL_ALL))
@@ -272,15 +272,15 @@ static int edu_ucmd_cancel(struct edu_file *ef, const struct edu_uring_cancel *c
 				running = true;
 		}
 	}
-	closed = edu->ucmd_closed;
+	/* Removal has begun: what was queued ends with -ENODEV. */
+	gone = edu->ucmd_closed || READ_ONCE(edu->dead);
 	spin_unlock(&edu->ucmd_lock);
 	edu_ucmd_complete_list(&list, -ECANCELED);
 	if (n || (c->flags & EDU_URING_CANCEL_ALL))
 		return n;
-	/* Removal completed every queued command already, with -ENODEV. */
-	if (closed)
-		return -ENODEV;
-	return running ? -EALREADY : -ENOENT;
+	if (running)
+		return -EALREADY;
+	return gone ? -ENODEV : -ENOENT;
 }
 
 /*
@@ -332,27 +332,8 @@ union edu_ucmd_arg {
 	u8 area[EDU_UCMD_AREA_MAX];
 };
 
-/*
- * A write's data, copied in at issue. An inline (non-blocking) issue runs
- * under io_uring's submission lock: there it neither faults pages in nor
- * waits for memory, and -EAGAIN has io_uring issue the command again from
- * an io-wq worker, where both may block.
- */
-static int edu_ucmd_copy_in(struct edu_ucmd *uc, bool nonblock)
-{
-	unsigned long left;
-
-	if (!nonblock)
-		return copy_from_user(uc->buf, uc->ubuf, uc->len) ? -EFAULT : 0;
-	pagefault_disable();
-	left = __copy_from_user_inatomic(uc->buf, uc->ubuf, uc->len);
-	pagefault_enable();
-	return left ? -EAGAIN : 0;
-}
-
 /* Checks a transfer's argument and copies a write's data in. */
-static int edu_ucmd_prep_data(struct edu_ucmd *uc, const struct edu_uring_data *d,
-			      bool nonblock, gfp_t gfp)
+static int edu_ucmd_prep_data(struct edu_ucmd *uc, const struct edu_uring_data *d)
 {
 	if (d->reserved || !d->len || d->window_off >= EDU_DATA_WINDOW_SIZE ||
 	    d->len > EDU_DATA_WINDOW_SIZE - d->window_off)
@@ -364,11 +345,16 @@ static int edu_ucmd_prep_data(struct edu_ucmd *uc, const struct edu_uring_data *
 	if (!access_ok(uc->ubuf, uc->len))
 		return -EFAULT;
 	/* Charged to the submitter, whichever way the data goes. */
-	uc->buf = kmalloc(uc->len, gfp);
+	uc->buf = kmalloc(uc->len, GFP_KERNEL_ACCOUNT);
 	if (!uc->buf)
-		return nonblock ? -EAGAIN : -ENOMEM;
-	if (uc->op == EDU_URING_WRITE_DATA)
-		return edu_ucmd_copy_in(uc, nonblock);
+		return -ENOMEM;
+	/*
+	 * Faulted in here even on an inline (non-blocking) issue, as
+	 * io_uring's own ops fault in their iovecs: -EAGAIN would reissue
+	 * it from a worker, behind commands submitted after it.
+	 */
+	if (uc->op == EDU_URING_WRITE_DATA && copy_from_user(uc->buf, uc->ubuf, uc->len))
+		return -EFAULT;
 	return 0;
 }
 
@@ -404,18 +390,14 @@ static int edu_ucmd_queue(struct edu_dev *edu, struct edu_ucmd *uc)
  *
  * Runs in the submitter's context (its task, an io-wq worker with its
  * credentials, or the SQPOLL thread with the ring creator's): the privilege
- * check is theirs. It never waits for the device; a write's data is copied
- * here (faulted in only by a blocking issue).
+ * check is theirs. It never waits for the device; it may fault in the data
+ * of a write, which is copied here.
  *
  * Return: -EIOCBQUEUED (the result comes later), the result of a cancel, or
- * -ENOTTY, -EPERM, -EINVAL, -ERANGE, -EFAULT, -ENOMEM, -EBUSY, -ENODEV;
- * -EAGAIN asks io_uring to issue it again, blocking.
+ * -ENOTTY, -EPERM, -EINVAL, -ERANGE, -EFAULT, -ENOMEM, -EBUSY, -ENODEV.
  */
 int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
-	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
-	gfp_t gfp = nonblock ? GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT :
-			       GFP_KERNEL_ACCOUNT;
 	struct edu_file *ef = cmd->file->private_data;
 	struct edu_dev *edu = ef->edu;
 	union edu_ucmd_arg u;
@@ -458,9 +440,9 @@ int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 
 	if (READ_ONCE(edu->dead))
 		return -ENODEV;
-	uc = kzalloc(sizeof(*uc), gfp);
+	uc = kzalloc(sizeof(*uc), GFP_KERNEL_ACCOUNT);
 	if (!uc)
-		return nonblock ? -EAGAIN : -ENOMEM;
+		return -ENOMEM;
 	uc->cmd = cmd;
 	uc->op = cmd->cmd_op;
 	uc->owner = current->files;
@@ -487,7 +469,7 @@ int edu_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		      u.fact.n > EDU_FACTORIAL_MAX ? -ERANGE : 0;
 	} else {
 		uc->engine = EDU_UCMD_DMA;
-		ret = edu_ucmd_prep_data(uc, &u.data, nonblock, gfp);
+		ret = edu_ucmd_prep_data(uc, &u.data);
 	}
 	if (!ret)
 		ret = edu_ucmd_queue(edu, uc);

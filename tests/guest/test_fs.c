@@ -276,11 +276,17 @@ static int test_fault_dma_delay(void)
 /* An interrupt with no status is not ours: counted, nothing else happens. */
 static int test_fault_spurious_irq(void)
 {
-	long long spurious = stat_of("edu0", "irqs_spurious");
-	long long irqs = stat_of("edu0", "irqs");
-	int fd = edu_open_dev("edu0", O_RDWR);
+	long long spurious, irqs;
 	struct edu_event ev;
+	char state[32];
+	int fd;
 
+	/* The probe-time firmware load's transfers interrupt too. */
+	CHECK(WAIT_FOR(get("/sys/class/edu/edu0/firmware_state", state, sizeof(state)) == 0 &&
+		       strcmp(state, "loading"), 10000), "edu0 firmware still loading");
+	spurious = stat_of("edu0", "irqs_spurious");
+	irqs = stat_of("edu0", "irqs");
+	fd = edu_open_dev("edu0", O_RDWR);
 	CHECK(fd >= 0, "open");
 	CHECK(put(DEBUGFS "edu0/spurious_irq", "3") == 0, "knob");
 	CHECK(stat_of("edu0", "irqs_spurious") >= spurious + 3, "irqs_spurious %lld -> %lld",
