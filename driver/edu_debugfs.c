@@ -160,13 +160,29 @@ static void edu_spurious_on_cpu(void *data)
 #define EDU_SPURIOUS_PAUSE_MS	150
 static DEFINE_MUTEX(edu_spurious_lock);
 
+/*
+ * Not mutex_lock(): a writer waiting for another device's burst must see
+ * its own device's removal, which waits for it.
+ */
+static int edu_spurious_lock_wait(struct edu_dev *edu)
+{
+	while (!mutex_trylock(&edu_spurious_lock)) {
+		if (READ_ONCE(edu->dbg_closing))
+			return -ENODEV;
+		if (signal_pending(current))
+			return -EINTR;
+		usleep_range(5000, 10000);
+	}
+	return 0;
+}
+
 /* A real interrupt with no status: the handler must say IRQ_NONE. */
 static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
 	struct edu_dev *edu = file->private_data;
 	const struct cpumask *mask;
-	unsigned int n, i;
+	unsigned int n, i, sent = 0;
 	int ret;
 
 	if (!edu_capable())
@@ -174,8 +190,9 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 	ret = edu_debugfs_uint(ubuf, count, EDU_SPURIOUS_MAX, &n);
 	if (ret)
 		return ret;
-	if (mutex_lock_interruptible(&edu_spurious_lock))
-		return -EINTR;
+	ret = edu_spurious_lock_wait(edu);
+	if (ret)
+		return ret;
 	ret = edu_enter(edu);
 	if (ret)
 		goto out;
@@ -195,6 +212,8 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 		}
 		ret = smp_call_function_single(cpumask_first(mask),
 					       edu_spurious_on_cpu, edu, 1);
+		if (!ret)
+			sent++;
 		/* One at a time: a second raise could merge with a pending one. */
 		for (wait = 0; !ret && wait < 100 &&
 		     atomic64_read(&edu->stats.irqs_spurious) == seen; wait++)
@@ -202,7 +221,7 @@ static ssize_t edu_spurious_write(struct file *file, const char __user *ubuf,
 	}
 	edu_leave(edu);
 	/* After any burst, even a cut one; not for a line that goes away. */
-	if (i && !READ_ONCE(edu->dbg_closing))
+	if (sent && !READ_ONCE(edu->dbg_closing))
 		msleep(EDU_SPURIOUS_PAUSE_MS);
 out:
 	mutex_unlock(&edu_spurious_lock);

@@ -40,8 +40,15 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 
 	/* The device ignores a new operand while it computes. */
 	status = edu_read(edu, EDU_REG_STATUS);
+	if (status == ~0U) {
+		/* All ones: the device is gone (a live one never reads so). */
+		edu_count(edu, errors);
+		trace_edu_factorial(edu->id, n, 0, 0, -ENODEV);
+		ret = -ENODEV;
+		goto out;
+	}
 	if (status & EDU_STATUS_COMPUTING) {
-		ret = status == ~0U ? -ENODEV : -EBUSY;
+		ret = -EBUSY;
 		goto out;
 	}
 
@@ -60,7 +67,6 @@ int edu_factorial(struct edu_dev *edu, u32 n, u32 *result)
 		/* Before the check: a completion after it is kept. */
 		reinit_completion(&edu->fact_done);
 		status = edu_read(edu, EDU_REG_STATUS);
-		/* All ones: the device is gone (a live one never reads so). */
 		if (status == ~0U) {
 			edu_count(edu, errors);
 			trace_edu_factorial(edu->id, n, 0, ktime_get_ns() - start,

@@ -272,7 +272,7 @@ static int edu_ucmd_cancel(struct edu_file *ef, const struct edu_uring_cancel *c
 				running = true;
 		}
 	}
-	/* Removal has begun: what was queued ends with -ENODEV. */
+	/* The device is marked removed: what was queued ends with -ENODEV. */
 	gone = edu->ucmd_closed || READ_ONCE(edu->dead);
 	spin_unlock(&edu->ucmd_lock);
 	edu_ucmd_complete_list(&list, -ECANCELED);
