@@ -911,7 +911,8 @@ static int test_upload_partial_rmmod(void)
 	CHECK(attr("firmware_version", val, sizeof(val)) == 0 && !strcmp(val, "5.0.1"),
 	      "version '%s'", val);
 
-	ret = delete_module();
+	/* The loader lets go of the module just after "ready": module_unload() waits. */
+	ret = module_unload();
 	CHECK(ret == 0, "rmmod after the upload: %s", strerror(-ret));
 	ret = module_load(params);
 	CHECK(ret == 0, "insmod %s: %s", params, strerror(-ret));
@@ -1013,7 +1014,7 @@ static int test_rmmod_during_probe_load(void)
 			hits++;
 			/* Only the loads held it: once they end, rmmod works. */
 			CHECK(WAIT_FOR(all_ready(), 10000), "loads never ended (%d)", i);
-			ret = delete_module();
+			ret = module_unload();
 			CHECK(ret == 0, "rmmod %d after the loads: %s", i, strerror(-ret));
 		}
 	}
