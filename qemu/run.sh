@@ -47,6 +47,11 @@ for i in $(seq 1 "$count"); do
 		-device "edu,id=edu$i,bus=rp$i")
 done
 
+# Under TCG, a trace event switched on or off while the other vCPU runs the
+# scheduler can hang the guest: the kernel patches the scheduler's
+# tracepoints (to record task names) and one vCPU spins at the patched
+# site with interrupts off (docs/tracing.md). Task names stay unrecorded.
+[ "$accel" = tcg ] && append="trace_options=norecord-cmd $append"
 cmdline="console=ttyS0 panic=-1 $append"
 if [ -z "$headless" ]; then
 	# An explicit mux: -qmp alone would drop the Ctrl-A monitor keys.
