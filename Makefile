@@ -8,6 +8,8 @@
 #   make clean      remove everything built
 #
 #   make soak       the soak tests alone, full counts, on every lane
+#   make bench      every channel measured side by side with UIO and VFIO,
+#                   one boot; table, JSON and plots in build/bench/
 #
 # Variables: EDU_COUNT (edu devices, default 2), ACCEL (tcg|kvm, default tcg),
 # BUILD (build tree), CACHE (downloads kept across clones). The suite's long
@@ -40,7 +42,12 @@ all run test test-quick check soak: deps
 deps:
 	@qemu/host-deps.sh
 
-.PHONY: all run test test-quick check soak deps clean _all _run _test _test-quick _soak \
+# The benchmark also plots.
+bench:
+	@qemu/host-deps.sh gnuplot-nox
+	@$(MAKE) --no-print-directory _bench
+
+.PHONY: all run test test-quick check soak bench deps clean _all _run _test _test-quick _soak _bench \
 	_check _userland _tests _firmware _debug FORCE
 
 # ---- build ----------------------------------------------------------------
@@ -51,7 +58,7 @@ KDIR_RT = /lib/modules/$(shell qemu/kernel-release.sh rt-amd64)/build
 
 _all: $(DEB)/initramfs.cpio.gz $(B)/unit/test_parse $(AGENT)
 
-$(DEB)/vmlinuz:
+$(DEB)/vmlinuz: qemu/guest-kernel.sh
 	qemu/guest-kernel.sh $(DEB)/kernel $(CACHE)
 	cp $(DEB)/kernel/vmlinuz $@
 
@@ -69,7 +76,7 @@ $(DEB)/edu.ko: FORCE
 
 # The PREEMPT_RT lane: Debian's -rt kernel of the same ABI, and the module
 # built against its headers.
-$(RT)/vmlinuz:
+$(RT)/vmlinuz: qemu/guest-kernel.sh
 	qemu/guest-kernel.sh $(RT)/kernel $(CACHE) rt-amd64
 	cp $(RT)/kernel/vmlinuz $@
 
@@ -98,7 +105,8 @@ $(AGENT): tests/harness/hotplug-agent.c
 	$(CC) -O2 -g -Wall -Wextra -Werror $$(pkg-config --cflags json-c) -o $@ $< \
 		$$(pkg-config --libs json-c)
 
-GUEST_PROGRAMS = $(B)/userland/eductl $(B)/userland/edu-upcall $(B)/tests/edu-tests
+GUEST_PROGRAMS = $(B)/userland/eductl $(B)/userland/edu-upcall $(B)/userland/edu-bench \
+	$(B)/tests/edu-tests
 
 $(DEB)/initramfs.cpio.gz: $(DEB)/vmlinuz $(DEB)/edu.ko _userland _tests _firmware qemu/init qemu/mkinitramfs.sh
 	qemu/mkinitramfs.sh $@ $(DEB)/kernel $(DEB)/edu.ko $(B)/firmware/edu $(GUEST_PROGRAMS)
@@ -199,6 +207,12 @@ _soak: _all
 		SOAK_RELOADS=$(or $(SOAK_RELOADS),200) SOAK_REBINDS=$(or $(SOAK_REBINDS),50) \
 		LANE_TIMEOUT=3600 $(B)/soak/debian.tap $(B)/soak/rt.tap $(B)/soak/debug.tap
 	@tests/harness/summarize.sh $(B)/soak/debian.tap $(B)/soak/rt.tap $(B)/soak/debug.tap
+
+# ---- benchmark ------------------------------------------------------------
+
+# The Debian kernel on the IOMMU machine (VFIO needs it), four edu devices.
+_bench: _all
+	userland/bench/run.sh $(DEB)/vmlinuz $(DEB)/initramfs.cpio.gz $(B)/bench
 
 clean:
 	rm -rf $(BUILD)

@@ -14,6 +14,12 @@ modules=(
 	fs/configfs/configfs.ko
 	drivers/uio/uio.ko
 	drivers/uio/uio_pci_generic.ko
+	virt/lib/irqbypass.ko
+	drivers/vfio/vfio.ko
+	drivers/vfio/vfio_iommu_type1.ko
+	drivers/vfio/vfio_virqfd.ko
+	drivers/vfio/pci/vfio-pci-core.ko
+	drivers/vfio/pci/vfio-pci.ko
 )
 
 mkdir -p "$cache"
