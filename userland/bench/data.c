@@ -58,6 +58,8 @@ static void copy_path(const struct bench_cfg *cfg, int fd, unsigned int len, int
 	struct edu_data d = { .addr = (uintptr_t)buf, .len = len };
 	char name[48];
 
+	if (to_device)
+		memset(buf, 0x5a, len);
 	snprintf(name, sizeof(name), "copy_%s_%u", to_device ? "write" : "read", len);
 	time_ioctl(cfg, fd, to_device ? EDU_IOC_WRITE_DATA : EDU_IOC_READ_DATA, &d, name);
 }

@@ -118,24 +118,27 @@ static int vfio_enable_master(struct vfio_peer *v)
 
 static int vfio_msi_eventfd(struct vfio_peer *v)
 {
-	union {
-		struct vfio_irq_set set;
-		char bytes[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
-	} buf;
-	struct vfio_irq_set *set = &buf.set;
+	size_t size = sizeof(struct vfio_irq_set) + sizeof(int32_t);
+	struct vfio_irq_set *set;
 	int32_t fd;
+	int ret;
 
 	v->efd = eventfd(0, EFD_CLOEXEC);
 	if (v->efd < 0)
 		return -errno;
+	set = calloc(1, size);	/* the eventfd follows the header, in data[] */
+	if (!set)
+		return -ENOMEM;
 	fd = v->efd;
-	set->argsz = sizeof(buf);
+	set->argsz = size;
 	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
 	set->index = VFIO_PCI_MSI_IRQ_INDEX;
 	set->start = 0;
 	set->count = 1;
 	memcpy(set->data, &fd, sizeof(fd));
-	return ioctl(v->device, VFIO_DEVICE_SET_IRQS, set) ? -errno : 0;
+	ret = ioctl(v->device, VFIO_DEVICE_SET_IRQS, set) ? -errno : 0;
+	free(set);
+	return ret;
 }
 
 int vfio_open(const char *bdf, struct vfio_peer *v)

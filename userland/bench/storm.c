@@ -27,7 +27,6 @@
 enum storm_how { STORM_READ, STORM_POLL, STORM_RING };
 
 struct storm {
-	const struct bench_cfg *cfg;
 	enum storm_how how;
 	int fd;
 	struct edu_ring ring;
@@ -77,7 +76,7 @@ static void *reader(void *arg)
 
 static void storm_one(const struct bench_cfg *cfg, const char *name, enum storm_how how)
 {
-	struct storm st = { .cfg = cfg, .how = how };
+	struct storm st = { .how = how };
 	struct edu_stats before, after;
 	uint32_t bits = BENCH_IRQ_BIT;
 	uint64_t raised = 0, t0, ns, irqs, seen;
