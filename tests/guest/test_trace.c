@@ -319,6 +319,24 @@ static int posted(const char *status)
 	return found;
 }
 
+/*
+ * The event with these status bits went through the netlink channel, with
+ * or without a listener. Netlink delivery is deferred to a work item, so it
+ * can come well after the post (on PREEMPT_RT especially).
+ */
+static int netlink_tried(const char *status)
+{
+	char *buf = trace_read();
+	long long seq = buf ? seq_of(buf, status) : -1;
+	char want[64];
+	int found;
+
+	snprintf(want, sizeof(want), "edu0 seq=%lld channel=netlink ", seq);
+	found = seq > 0 && FIND(buf, "edu_event_deliver", want);
+	free(buf);
+	return found;
+}
+
 /* The queued and lost counts of the file's queue after event seq: 0 or -1. */
 static int queue_state(const char *buf, long long seq, int *queued, int *lost)
 {
@@ -333,6 +351,35 @@ static int queue_state(const char *buf, long long seq, int *queued, int *lost)
 	}
 	*queued = (int)field(line, "queued=");
 	*lost = (int)field(line, "lost=");
+	return 0;
+}
+
+/*
+ * Each event of edu0 after seq from up to seq to took its place in a queue
+ * of 2 that held queued records and had lost some after from: 0 or -1.
+ */
+static int queue_follows(const char *buf, long long from, long long to, int queued, int lost)
+{
+	const char *line = buf;
+	char want[96];
+	long long seq;
+
+	while ((line = FIND(line, "edu_event_post", "edu0 seq="))) {
+		seq = field(line, "seq=");
+		line = strchr(line, '\n');
+		if (seq > from && seq <= to) {
+			if (queued == 2)
+				lost++;
+			else
+				queued++;
+			snprintf(want, sizeof(want), "queue target=0 result=0 queued=%d lost=%d\n",
+				 queued, lost);
+			if (delivered(buf, seq, want))
+				return -1;
+		}
+		if (!line)
+			break;
+	}
 	return 0;
 }
 
@@ -369,6 +416,8 @@ static int test_trace_delivery(void)
 	CHECK(WAIT_FOR(posted("status=0x00200000 "), 3000), "no interrupt");
 	CHECK(raise_irq(fd, 0x400000) == 0, "raise");
 	CHECK(WAIT_FOR(posted("status=0x00400000 "), 3000), "no interrupt");
+	/* The first three must have found no listener: let the deferral end. */
+	CHECK(WAIT_FOR(netlink_tried("status=0x00400000 "), 3000), "no netlink attempt");
 	/* With a netlink listener now. */
 	sk = netlink_listener();
 	CHECK(sk, "netlink listener");
@@ -384,24 +433,18 @@ static int test_trace_delivery(void)
 	s2 = seq_of(buf, "type=1 status=0x00200000 value=0");
 	s3 = seq_of(buf, "type=1 status=0x00400000 value=0");
 	s4 = seq_of(buf, "type=1 status=0x00800000 value=0");
-	CHECK(s1 > 0 && s2 == s1 + 1 && s3 == s2 + 1 && s4 == s3 + 1,
+	CHECK(s1 > 0 && s2 > s1 && s3 > s2 && s4 > s3,
 	      "posts %lld %lld %lld %lld:\n%.3000s", s1, s2, s3, s4, buf);
 
 	/*
-	 * The queue of 2 after each: normally (1, 0), (2, 0), (2, 1), (2, 2). A
-	 * late completion interrupt of the probe's firmware load may have come
-	 * after the drain: then the first finds one record more, and each
-	 * after follows exactly from it (the four have consecutive seqs).
+	 * The queue of 2 after each: normally (1, 0), (2, 0), (2, 1), (2, 2).
+	 * The probe's firmware load may still post its last events (its DMA
+	 * completion, FIRMWARE_LOADED) after the drain, before s1 or between
+	 * the four: each of those takes a place in the queue too.
 	 */
 	CHECK(queue_state(buf, s1, &q, &lost) == 0, "s1");
 	CHECK((q == 1 && lost == 0) || (q == 2 && lost <= 1), "s1: queued %d lost %d", q, lost);
-	lost += q == 2;
-	snprintf(want, sizeof(want), "queue target=0 result=0 queued=2 lost=%d\n", lost);
-	CHECK(delivered(buf, s2, want) == 0, "s2");
-	snprintf(want, sizeof(want), "queue target=0 result=0 queued=2 lost=%d\n", lost + 1);
-	CHECK(delivered(buf, s3, want) == 0, "s3");
-	snprintf(want, sizeof(want), "queue target=0 result=0 queued=2 lost=%d\n", lost + 2);
-	CHECK(delivered(buf, s4, want) == 0, "s4");
+	CHECK(queue_follows(buf, s1, s4, q, lost) == 0, "queue after s1");
 	CHECK(delivered(buf, s1, "sigio target=0 result=0 ") == 0, "sigio");
 	snprintf(want, sizeof(want), "signal target=%d result=0 ", getpid());
 	CHECK(delivered(buf, s1, want) == 0, "signal");
