@@ -578,5 +578,6 @@ void bench_events(const struct bench_cfg *cfg)
 			report_samples("events", m->name, "us", &s, m->note);
 		samples_free(&s);
 	}
+	bench_uevent(cfg);
 	report_skip("events", "routes_udp_tcp_upcall", "not measured yet");
 }
