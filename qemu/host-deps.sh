@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
 	qemu-system-x86 busybox-static cpio kmod
-	gcc make libc6-dev
+	gcc make libc6-dev pkg-config
 	linux-headers-amd64 linux-headers-rt-amd64
 	libpci-dev pciutils pci.ids trace-cmd
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev liburing-dev
