@@ -42,12 +42,39 @@ all run test test-quick check soak: deps
 deps:
 	@qemu/host-deps.sh
 
+# Install on this machine, or into DESTDIR (docs/install.md). The module
+# goes separately: "make -C driver modules_install", or DKMS.
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+install: _userland _firmware
+	$(MAKE) -C userland O=$(B)/userland install
+	$(MAKE) -C firmware O=$(B)/firmware LIBEDU=$(B)/userland/libedu.a install
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man4
+	for page in docs/man/*.[14]; do \
+		[ -e "$$page" ] || continue; \
+		install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/ || exit; \
+	done
+
+# Debian packages edu-dkms, edu-utils and libedu-dev, built by debhelper
+# from a copy of the tree with userland/debian as its debian/; in build/deb/.
+VERSION = $(shell sed -n 's/^\#define EDU_VERSION[[:space:]]*"\(.*\)"/\1/p' driver/uapi/linux/edu.h)
+deb: deps
+	@$(MAKE) --no-print-directory _deb
+
+_deb:
+	rm -rf $(B)/deb && mkdir -p $(B)/deb/edu-$(VERSION)
+	cp -pr Makefile README.md LICENSE driver userland firmware docs $(B)/deb/edu-$(VERSION)/
+	rm -rf $(B)/deb/edu-$(VERSION)/userland/build
+	mv $(B)/deb/edu-$(VERSION)/userland/debian $(B)/deb/edu-$(VERSION)/debian
+	cd $(B)/deb/edu-$(VERSION) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; exit 1; }
+
 # The benchmark also plots.
 bench:
 	@qemu/host-deps.sh gnuplot-nox
 	@$(MAKE) --no-print-directory _bench
 
-.PHONY: all run test test-quick check soak bench deps clean _all _run _test _test-quick _soak _bench \
+.PHONY: all run test test-quick check soak bench deps install deb _deb clean _all _run _test _test-quick _soak _bench \
 	_check _userland _tests _firmware _debug FORCE
 
 # ---- build ----------------------------------------------------------------
@@ -108,8 +135,24 @@ $(AGENT): tests/harness/hotplug-agent.c
 GUEST_PROGRAMS = $(B)/userland/eductl $(B)/userland/edu-upcall $(B)/userland/edu-bench \
 	$(B)/tests/edu-tests
 
-$(DEB)/initramfs.cpio.gz: $(DEB)/vmlinuz $(DEB)/edu.ko _userland _tests _firmware qemu/init qemu/mkinitramfs.sh
-	qemu/mkinitramfs.sh $@ $(DEB)/kernel $(DEB)/edu.ko $(B)/firmware/edu $(GUEST_PROGRAMS)
+# PACKAGES=1: the Debian machine takes the module, the tools and the
+# firmware as installed by the packages (make deb, then dpkg -i), not from
+# the build tree (docs/install.md).
+ifeq ($(PACKAGES),1)
+DEB_KO = /lib/modules/$(KREL)/updates/dkms/edu.ko
+DEB_FW = /lib/firmware/edu
+DEB_PROGRAMS = /usr/bin/eductl /usr/libexec/edu/edu-upcall $(B)/userland/edu-bench \
+	$(B)/tests/edu-tests
+$(DEB_KO) /usr/bin/eductl:
+	@echo "PACKAGES=1: $@ is missing: install the packages first (docs/install.md)"; exit 1
+else
+DEB_KO = $(DEB)/edu.ko
+DEB_FW = $(B)/firmware/edu
+DEB_PROGRAMS = $(GUEST_PROGRAMS)
+endif
+
+$(DEB)/initramfs.cpio.gz: $(DEB)/vmlinuz $(DEB_KO) _userland _tests _firmware qemu/init qemu/mkinitramfs.sh
+	qemu/mkinitramfs.sh $@ $(DEB)/kernel $(DEB_KO) $(DEB_FW) $(DEB_PROGRAMS)
 
 # The debug kernel: built once into CACHE (about 15 minutes), then reused.
 $(DBG)/tree: FORCE
@@ -192,7 +235,16 @@ $(RESULTS)/rt.tap: $(RT)/initramfs.cpio.gz $(AGENT)
 		$(B)/lanes/rt $(or $(LANE_TIMEOUT),900)
 	@cp $(B)/lanes/rt/results.tap $@
 
-ALL_RESULTS = $(RESULTS)/check.tap $(QUICK_RESULTS) $(RESULTS)/debug.tap $(RESULTS)/rt.tap
+# The packages, installed on this machine and purged again: DKMS builds the
+# module against each Debian kernel's installed headers (docs/install.md).
+$(RESULTS)/packages.tap: _deb
+	@mkdir -p $(RESULTS)
+	@{ tests/harness/packages.sh $(B)/deb $(VERSION) $(KREL) $(shell qemu/kernel-release.sh rt-amd64) || \
+		echo "not ok - packages.exit"; } \
+		| tee $@
+
+ALL_RESULTS = $(RESULTS)/check.tap $(QUICK_RESULTS) $(RESULTS)/packages.tap $(RESULTS)/debug.tap \
+	$(RESULTS)/rt.tap
 
 _test: _all
 	@rm -rf $(RESULTS)

@@ -296,3 +296,6 @@ module_exit(edu_exit);
 MODULE_DESCRIPTION("QEMU edu PCI device: every channel between kernel and user space");
 MODULE_AUTHOR("The edu stack developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(EDU_VERSION);
+/* Loaded at probe: modinfo and initramfs tools see what to pack. */
+MODULE_FIRMWARE(EDU_FW_NAME);

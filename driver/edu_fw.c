@@ -5,7 +5,7 @@
  * active firmware. Two ways in:
  *   - at probe, asynchronously, from the firmware search path (EDU_FW_NAME);
  *   - on request (sysfs firmware_upload, root), through the kernel's sysfs
- *     fallback: /sys/class/firmware/eduN/{loading,data}, fed by user space.
+ *     fallback: /sys/class/firmware/edu-upload-eduN/{loading,data}, fed by user space.
  * A failed load of either kind leaves the previous firmware active: the
  * region is restored from the driver's copy of the active image.
  */

@@ -15,7 +15,7 @@ unsigned int edu_log_level = EDU_LOG_WARN;
 
 /* The upcall helper: an absolute path, read by the upcall route. */
 static DEFINE_MUTEX(edu_helper_lock);
-static char edu_upcall_helper[256] = "/usr/bin/edu-upcall";
+static char edu_upcall_helper[256] = "/usr/libexec/edu/edu-upcall";
 
 /* Copies the helper path out (the upcall route's reader). */
 void edu_upcall_helper_get(char *buf, size_t len)

@@ -11,6 +11,7 @@ packages=(
 	libpci-dev pciutils pci.ids trace-cmd
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev liburing-dev
 	sparse cppcheck
+	debhelper dh-dkms dkms fakeroot dpkg-dev
 	"$@"
 )
 

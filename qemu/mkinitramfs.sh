@@ -32,9 +32,14 @@ chmod 1777 "$root/tmp"
 echo 'export PS1="edu:\w# "' >"$root/etc/profile"
 
 # Programs, and the shared libraries ldd says they need (with the loader).
-# trace-cmd records the driver's tracepoints (docs/tracing.md).
+# trace-cmd records the driver's tracepoints (docs/tracing.md). The upcall
+# helper goes where the driver looks for it, as installed (docs/install.md).
+mkdir -p "$root/usr/libexec/edu"
 for prog in "$@" /usr/bin/lspci /usr/bin/trace-cmd; do
-	cp "$prog" "$root/usr/bin/"
+	case $(basename "$prog") in
+	edu-upcall) cp "$prog" "$root/usr/libexec/edu/" ;;
+	*) cp "$prog" "$root/usr/bin/" ;;
+	esac
 	ldd "$prog" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' |
 		while read -r lib; do
 			mkdir -p "$root$(dirname "$lib")"

@@ -362,7 +362,7 @@ static int test_sysctl_values(void)
 		{ "dma_timeout_ms", "1000" }, { "irq_timeout_ms", "1000" },
 		{ "event_queue_len", "64" }, { "log_level", "1" },
 		{ "firmware_upload_timeout_s", "60" },
-		{ "upcall_helper", "/usr/bin/edu-upcall" },
+		{ "upcall_helper", "/usr/libexec/edu/edu-upcall" },
 		{ "uevent_burst", "10" }, { "uevent_interval_ms", "5000" },
 	};
 	char path[128], val[300];
@@ -408,7 +408,7 @@ static int test_sysctl_strict(void)
 	CHECK(put(SYSCTL "upcall_helper", "/bin/true") == 0, "valid path");
 	CHECK(get(SYSCTL "upcall_helper", after, sizeof(after)) == 0 &&
 	      !strcmp(after, "/bin/true"), "'%s'", after);
-	CHECK(put(SYSCTL "upcall_helper", "/usr/bin/edu-upcall") == 0, "restore");
+	CHECK(put(SYSCTL "upcall_helper", "/usr/libexec/edu/edu-upcall") == 0, "restore");
 	return 0;
 }
 

@@ -203,7 +203,7 @@ static int test_eductl_get_set(void)
 	CHECK(!strcmp(out, "irq_timeout_ms = 750\n"), "%s", out);
 	CHECK(run_cmd("eductl get --json", out, sizeof(out)) == 0, "%s", out);
 	CHECK(strstr(out, "\"irq_timeout_ms\": 750") &&
-	      strstr(out, "\"upcall_helper\": \"/usr/bin/edu-upcall\""), "%s", out);
+	      strstr(out, "\"upcall_helper\": \"/usr/libexec/edu/edu-upcall\""), "%s", out);
 	CHECK(run_cmd("eductl set irq_timeout_ms 5", out, sizeof(out)) == 1, "%s", out);
 	CHECK(strstr(out, "Invalid argument"), "%s", out);
 	CHECK(run_cmd("eductl set irq_timeout_ms 1000", out, sizeof(out)) == 0, "%s", out);

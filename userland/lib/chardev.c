@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /* /dev/eduN: opening it, and printing what it delivers. */
 #include <errno.h>
 #include <fcntl.h>

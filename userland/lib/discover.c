@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * Finding edu functions through libpci, whether or not a driver is bound,
  * and the eduN name our driver gave each bound one.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * Firmware images (docs/firmware.md): build, verify and describe them.
  * The driver applies the same checks; this is their user-space twin, for

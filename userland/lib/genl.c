@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * The edu generic netlink family from user space, on libnl-3/libnl-genl-3:
  * resolve the family, send one request, collect replies, and turn an

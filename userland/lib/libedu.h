@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
 /*
  * libedu: what every edu user-space program shares: strict parsing,
  * device naming, sysfs access and PCI discovery. Functions return 0 or a

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /* Strict parsing: the whole string must be a number in range. */
 #include <ctype.h>
 #include <errno.h>

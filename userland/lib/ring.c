@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * The consumer side of a file's event ring (docs/ring.md): load-acquire the
  * producer index, copy the records, store-release the consumer index. The

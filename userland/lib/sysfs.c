@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /* One-value kernel files (sysfs, sysctl, debugfs): read and write them whole. */
 #include <errno.h>
 #include <fcntl.h>

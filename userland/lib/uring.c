@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * io_uring commands on /dev/eduN (docs/uring.md), on liburing. Each
  * command's user_data is its tag, so a completion names the command and

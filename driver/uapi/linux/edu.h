@@ -10,6 +10,9 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+/* The release of the driver, its tools and packages (MODULE_VERSION, --version). */
+#define EDU_VERSION		"1.0.0"
+
 /*
  * The device buffer: 4096 bytes at device address 0x40000. Its first
  * EDU_FW_REGION_SIZE bytes hold firmware; the data window follows, up to
