@@ -13,6 +13,8 @@
  *                  bit set, then a pause (the kernel's spurious check)
  *   signal_pid     write "PID [SIGNO]": signal that process on every event
  *   events         the last events, oldest first
+ *   deferred_dropped  events the full deferred ring dropped (oldest first)
+ *                  before netlink and the routes got them
  *   eventfds       eventfd registrations of the device's open files
  */
 #include <linux/debugfs.h>

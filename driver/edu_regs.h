@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Register map of QEMU's edu PCI device (BAR0), as QEMU 7.2 implements it.
- * See docs/device.md for the traps that these names do not show.
+ * The traps these names do not show (a transfer touching the buffer's last
+ * byte aborts QEMU, the lost interrupt) are in docs/chardev.md and
+ * docs/architecture.md, and guarded in edu_dma.c.
  */
 #ifndef EDU_REGS_H
 #define EDU_REGS_H

@@ -215,7 +215,8 @@ struct edu_fw_header {
 
 enum edu_genl_cmd {
 	EDU_CMD_UNSPEC,
-	EDU_CMD_GET_DEVICE,	/* EDU_A_DEVICE or EDU_A_NAME -> device; dump: all */
+	/* Every command names its device by EDU_A_DEVICE or EDU_A_NAME. */
+	EDU_CMD_GET_DEVICE,	/* device -> device; dump: all */
 	EDU_CMD_GET_STATS,	/* EDU_A_DEVICE -> EDU_A_DEVICE, EDU_A_STATS */
 	EDU_CMD_FACTORIAL,	/* EDU_A_DEVICE, EDU_A_FACT_N -> EDU_A_FACT_RESULT (admin) */
 	EDU_CMD_RAISE_IRQ,	/* EDU_A_DEVICE, EDU_A_IRQ_BITS (admin) */
