@@ -60,7 +60,8 @@ done
 
 # Every file each package lists is there, and the ones the docs name are in it.
 expect_edu_utils="/usr/bin/eductl /usr/bin/mkedufw /usr/libexec/edu/edu-upcall
-	/lib/firmware/edu/edu-fw.bin /lib/udev/rules.d/60-edu.rules"
+	/lib/firmware/edu/edu-fw.bin /lib/udev/rules.d/60-edu.rules
+	/usr/share/man/man4/edu.4.gz /usr/share/man/man1/mkedufw.1.gz"
 expect_libedu_dev="/usr/include/libedu.h /usr/include/linux/edu.h
 	/usr/lib/x86_64-linux-gnu/libedu.a /usr/lib/x86_64-linux-gnu/pkgconfig/libedu.pc"
 expect_edu_dkms="/usr/src/edu-$version/dkms.conf /usr/src/edu-$version/Kbuild
