@@ -83,6 +83,7 @@ void vfio_close(struct vfio_peer *v);
 void bench_control(const struct bench_cfg *cfg);
 void bench_events(const struct bench_cfg *cfg);
 void bench_uevent(const struct bench_cfg *cfg);
+void bench_upcall(const struct bench_cfg *cfg);	/* routes.c */
 void bench_storm(const struct bench_cfg *cfg);
 void bench_fanout(const struct bench_cfg *cfg);
 void bench_data(const struct bench_cfg *cfg);

@@ -451,6 +451,10 @@ static void *waiter(void *arg)
 
 static void teardown(struct ev_run *r)
 {
+	if (r->mech->teardown)
+		r->mech->teardown(r);
+	if (r->conn >= 0)
+		close(r->conn);
 	if (r->ring_open)
 		edu_ring_close(&r->ring);
 	if (r->uring_open)
@@ -498,7 +502,7 @@ int ev_measure(const struct bench_cfg *cfg, const struct ev_mech *mech,
 		return -ENOMEM;
 	r->cfg = cfg;
 	r->mech = mech;
-	r->fd = r->aux = r->raise_fd = -1;
+	r->fd = r->aux = r->raise_fd = r->conn = -1;
 	sem_init(&r->done, 0, 0);
 	ret = mech->setup(r);
 	if (ret)
@@ -561,12 +565,11 @@ void ev_block_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-void bench_events(const struct bench_cfg *cfg)
+static void measure_all(const struct bench_cfg *cfg, const struct ev_mech *mechs)
 {
 	const struct ev_mech *m;
 
-	ev_block_signals();
-	for (m = ev_mechs; m->name; m++) {
+	for (m = mechs; m->name; m++) {
 		struct bench_samples s;
 		int ret;
 
@@ -578,6 +581,13 @@ void bench_events(const struct bench_cfg *cfg)
 			report_samples("events", m->name, "us", &s, m->note);
 		samples_free(&s);
 	}
+}
+
+void bench_events(const struct bench_cfg *cfg)
+{
+	ev_block_signals();
+	measure_all(cfg, ev_mechs);
+	measure_all(cfg, route_mechs);
+	bench_upcall(cfg);
 	bench_uevent(cfg);
-	report_skip("events", "routes_udp_tcp_upcall", "not measured yet");
 }

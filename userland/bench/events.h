@@ -17,6 +17,7 @@ struct ev_run {
 	const struct bench_cfg *cfg;
 	const struct ev_mech *mech;
 	int fd, aux, raise_fd;
+	int conn;		/* a connection accepted on aux (TCP route) */
 	struct edu_ring ring;
 	struct io_uring uring;
 	struct nl_sock *nl;
@@ -35,9 +36,11 @@ struct ev_mech {
 	int (*wait)(struct ev_run *r);		/* blocks until one event */
 	void (*after)(struct ev_run *r);	/* optional: after t1 */
 	int (*raise)(struct ev_run *r);		/* default: EDU_IOC_RAISE_IRQ */
+	void (*teardown)(struct ev_run *r);	/* optional: before the files close */
 };
 
 extern const struct ev_mech ev_mechs[];
+extern const struct ev_mech route_mechs[];	/* routes.c */
 
 /* Latency samples (ns) of one mechanism: 0 or -errno if it cannot run. */
 int ev_measure(const struct bench_cfg *cfg, const struct ev_mech *mech,
