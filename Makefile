@@ -262,7 +262,7 @@ _soak: _all
 
 # ---- benchmark ------------------------------------------------------------
 
-# The Debian kernel on the IOMMU machine (VFIO needs it), four edu devices.
+# The Debian kernel on the IOMMU machine (VFIO needs it), six edu devices.
 _bench: _all
 	userland/bench/run.sh $(DEB)/vmlinuz $(DEB)/initramfs.cpio.gz $(B)/bench
 

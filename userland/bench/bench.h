@@ -13,6 +13,7 @@
 struct bench_cfg {
 	const char *dev;	/* our device, "edu0" */
 	const char *dev2;	/* a second one for parallel DMA, or NULL */
+	const char *more[2];	/* a third and fourth for DMA scaling, or NULL */
 	const char *uio_bdf;	/* an edu bound to uio_pci_generic, or NULL */
 	const char *vfio_bdf;	/* an edu bound to vfio-pci, or NULL */
 	unsigned int samples;	/* per latency figure */

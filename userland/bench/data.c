@@ -134,19 +134,24 @@ static void *dma_loop(void *arg)
 	return NULL;
 }
 
+/* Transfers per second per device, with ndev devices moving at once. */
 static void dma_rate(const struct bench_cfg *cfg, unsigned int ndev)
 {
-	struct rate_run runs[2] = { { .dev = cfg->dev, .ms = 3000 },
-				    { .dev = cfg->dev2, .ms = 3000 } };
-	pthread_t threads[2];
+	const char *devs[4] = { cfg->dev, cfg->dev2, cfg->more[0], cfg->more[1] };
+	struct rate_run runs[4];
+	pthread_t threads[4];
 	char name[48], note[96];
 	unsigned int i;
+	uint64_t total = 0;
 	double per_dev = 0;
 
 	snprintf(name, sizeof(name), "dma_rate_%u_devices", ndev);
-	if (ndev > 1 && !cfg->dev2) {
-		report_skip("data", name, "one device");
-		return;
+	for (i = 0; i < ndev; i++) {
+		if (!devs[i]) {
+			report_skip("data", name, "not enough devices");
+			return;
+		}
+		runs[i] = (struct rate_run){ .dev = devs[i], .ms = 3000 };
 	}
 	for (i = 0; i < ndev; i++)
 		pthread_create(&threads[i], NULL, dma_loop, &runs[i]);
@@ -157,10 +162,11 @@ static void dma_rate(const struct bench_cfg *cfg, unsigned int ndev)
 			return;
 		}
 		per_dev += runs[i].done * 1000.0 / runs[i].ms / ndev;
+		total += runs[i].done;
 	}
 	snprintf(note, sizeof(note), "per device; %.2f of the device's 10/s",
 		 per_dev / DEVICE_LIMIT_PER_S);
-	report_value("data", name, "ops/s", per_dev, runs[0].done + runs[1].done, note);
+	report_value("data", name, "ops/s", per_dev, total, note);
 }
 
 void bench_data(const struct bench_cfg *cfg)
@@ -191,4 +197,5 @@ void bench_data(const struct bench_cfg *cfg)
 	close(fd);
 	dma_rate(cfg, 1);
 	dma_rate(cfg, 2);
+	dma_rate(cfg, 4);
 }

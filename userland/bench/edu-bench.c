@@ -181,7 +181,8 @@ static void usage(FILE *f)
 {
 	unsigned int i;
 
-	fprintf(f, "usage: edu-bench [--device eduN] [--device2 eduN] [--uio BDF] [--vfio BDF]\n"
+	fprintf(f, "usage: edu-bench [--device eduN] [--device2 eduN] [--dma-device eduN]...\n"
+		"                 [--uio BDF] [--vfio BDF]\n"
 		"                 [--samples N] [--storm-ms MS] [--json FILE] [--tsv FILE]\n"
 		"                 [GROUP...]\n"
 		"groups:");
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "device2", required_argument, NULL, 'D' },
+		{ "dma-device", required_argument, NULL, 'm' },
 		{ "uio", required_argument, NULL, 'u' },
 		{ "vfio", required_argument, NULL, 'v' },
 		{ "samples", required_argument, NULL, 'n' },
@@ -206,13 +208,20 @@ int main(int argc, char **argv)
 	};
 	struct bench_cfg cfg = { .dev = "edu0", .samples = 200, .storm_ms = 2000 };
 	const char *json_path = NULL, *tsv_path = NULL;
-	unsigned int i;
+	unsigned int i, more = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:D:u:v:n:s:j:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:D:m:u:v:n:s:j:t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': cfg.dev = optarg; break;
 		case 'D': cfg.dev2 = optarg; break;
+		case 'm':
+			if (more == 2) {
+				usage(stderr);
+				return 2;
+			}
+			cfg.more[more++] = optarg;
+			break;
 		case 'u': cfg.uio_bdf = optarg; break;
 		case 'v': cfg.vfio_bdf = optarg; break;
 		case 'n': cfg.samples = strtoul(optarg, NULL, 0); break;

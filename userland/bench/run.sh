@@ -1,6 +1,6 @@
 #!/bin/bash
-# make bench: boot the benchmark machine once (the IOMMU machine with four
-# edu devices: two ours, one on uio_pci_generic, one on vfio-pci), run
+# make bench: boot the benchmark machine once (the IOMMU machine with six
+# edu devices: four ours, one on uio_pci_generic, one on vfio-pci), run
 # edu-bench in it, and write build/bench/: table.txt, bench.json,
 # bench.tsv, dmesg.txt and the plots (gnuplot, the same axes every run).
 # Usage: run.sh VMLINUZ INITRD OUTDIR [TIMEOUT_S]
@@ -17,7 +17,7 @@ params="EDU_MODE=bench"
 [ -n "${EDU_BENCH_SAMPLES:-}" ] && params+=" EDU_BENCH_SAMPLES=$EDU_BENCH_SAMPLES"
 # The kernel passes one word per variable: groups joined by commas, split in the guest.
 [ -n "${EDU_BENCH_GROUPS:-}" ] && params+=" EDU_BENCH_GROUPS=${EDU_BENCH_GROUPS// /,}"
-EDU_COUNT=4 IOMMU=1 "$root/qemu/run.sh" --headless "$out/guest" --timeout "$timeout" \
+EDU_COUNT=6 IOMMU=1 "$root/qemu/run.sh" --headless "$out/guest" --timeout "$timeout" \
 	--append "$params" "$kernel" "$initrd" || {
 	echo "bench: the machine did not finish (see $out/guest/console.log)" >&2
 	exit 1
