@@ -22,6 +22,8 @@ struct test_case {
 void ktap_plan(int count);
 void ktap_run(const char *prefix, const struct test_case *tests);
 int ktap_count(const struct test_case *tests);
+/* name is an item of list, "a,b,c": 1 or 0. */
+int list_has(const char *list, const char *name);
 int ktap_failures(void);
 
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
