@@ -81,7 +81,8 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ktap_plan(mode_count("msi") + mode_count("intx") +
-		  ktap_count(tool_tests) + ktap_count(firmware_tests) +
+		  ktap_count(tool_tests) + ktap_count(eductl_tests) +
+		  ktap_count(firmware_tests) +
 		  ktap_count(route_tests) + ktap_count(privilege_tests) +
 		  ktap_count(uring_once_tests) + ktap_count(fuzz_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
@@ -91,6 +92,7 @@ int main(void)
 
 	run_mode_tests();
 	ktap_run("tools", tool_tests);
+	ktap_run("tools", eductl_tests);
 	ktap_run("firmware", firmware_tests);
 	ktap_run("trace", trace_tests);
 	ktap_run("uevent", uevent_tests);
