@@ -311,11 +311,18 @@ static int watch_sees(const char *args, const char *want)
 
 static int test_eductl_watch_channels(void)
 {
+	unsigned long long before, after;
 	char out[1024];
 
 	CHECK(watch_sees("watch edu1 --sigio", "type interrupt status 0x00400000 value 0 time ")
 	      == 0, "sigio");
+	/* sysfs: the value after the wake-up, so past the one before it. */
+	CHECK(read_text("/sys/class/edu/edu1/stats/irqs", out, sizeof(out)) == 0 &&
+	      sscanf(out, "%llu", &before) == 1, "stats/irqs");
 	CHECK(watch_sees("watch edu1 --sysfs", "edu1 irqs ") == 0, "sysfs");
+	CHECK(read_text("/tmp/ew.out", out, sizeof(out)) == 0 &&
+	      sscanf(out, "edu1 irqs %llu", &after) == 1 && after > before,
+	      "irqs %llu before: %s", before, out);
 	CHECK(watch_sees("-j watch edu1 --sigio", "\"status\": 4194304") == 0, "json");
 	CHECK(watch_sees("-j watch edu1 --sysfs", "\"irqs\": ") == 0, "json sysfs");
 	CHECK(watch_sees("-j watch edu1 --read", "\"type\": \"interrupt\"") == 0, "read");

@@ -232,6 +232,9 @@ int evsrc_next(struct evsrc *s, struct edu_event *ev, int ms)
 		ret = wait_bell(s, ms_left(deadline));
 		if (ret < 0)
 			return ret;
+		/* The bell never rang: a timeout, even if records sit there. */
+		if (ret == 0 && deadline && !ms_left(deadline))
+			return 0;
 	}
 	*ev = s->batch[s->next++];
 	return 1;
