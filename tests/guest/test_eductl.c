@@ -125,6 +125,12 @@ static int test_eductl_json(void)
 	CHECK(st == 0 && (int)json_object_array_length(o) == n, "nl device: %s", out);
 	json_object_put(o);
 
+	CHECK(run_cmd("eductl dma write edu0 100 hello", out, sizeof(out)) == 0, "%s", out);
+	o = run_json("dma read edu0 100 5", &st, out, sizeof(out));
+	CHECK(st == 0 && !strcmp(str_of(o, "data"), "68656c6c6f") && int_of(o, "length") == 5,
+	      "dma read: %s", out);
+	json_object_put(o);
+
 	o = run_json("firmware info edu0", &st, out, sizeof(out));
 	CHECK(st == 0 && !strcmp(str_of(o, "device"), "edu0") && *str_of(o, "version"),
 	      "firmware info: %s", out);
@@ -304,7 +310,7 @@ static int watch_sees(const char *args, const char *want)
 	if (strncmp(args, "-j", 2))
 		return 0;
 	o = json_tokener_parse(out);
-	CHECK(o && !strcmp(str_of(o, "device"), "edu1"), "%s: %s", args, out);
+	CHECK(o && !strncmp(str_of(o, "device"), "edu", 3), "%s: %s", args, out);
 	json_object_put(o);
 	return 0;
 }
@@ -326,8 +332,26 @@ static int test_eductl_watch_channels(void)
 	CHECK(watch_sees("-j watch edu1 --sigio", "\"status\": 4194304") == 0, "json");
 	CHECK(watch_sees("-j watch edu1 --sysfs", "\"irqs\": ") == 0, "json sysfs");
 	CHECK(watch_sees("-j watch edu1 --read", "\"type\": \"interrupt\"") == 0, "read");
+	CHECK(watch_sees("-j monitor", "\"type\": \"interrupt\"") == 0, "monitor");
 	CHECK(run_cmd("eductl watch edu1 --sysfs -n 1 --timeout 1", out, sizeof(out)) == 1,
 	      "%s", out);
+	return 0;
+}
+
+/* --debug dumps the netlink messages on stderr; stdout stays the output. */
+static int test_eductl_debug(void)
+{
+	struct json_object *o;
+	char out[16384];
+	int st;
+
+	CHECK(run_cmd("eductl --debug nl device edu0", out, sizeof(out)) == 0, "%s", out);
+	CHECK(strstr(out, "BEGIN NETLINK MESSAGE") && strstr(out, "edu0 pci "), "%.2000s", out);
+	CHECK(run_cmd("(eductl --debug nl device edu0 2>/dev/null)", out, sizeof(out)) == 0 &&
+	      !strstr(out, "NETLINK"), "stdout: %s", out);
+	o = run_json("--debug nl device edu0", &st, out, sizeof(out));
+	CHECK(st == 0 && json_object_array_length(o) == 1, "json: %s", out);
+	json_object_put(o);
 	return 0;
 }
 
@@ -340,5 +364,6 @@ const struct test_case eductl_tests[] = {
 	TEST(eductl_route),
 	TEST(eductl_proc),
 	TEST(eductl_watch_channels),
+	TEST(eductl_debug),
 	TEST_END
 };
