@@ -10,7 +10,7 @@ packages=(
 	linux-headers-amd64 linux-headers-rt-amd64
 	libpci-dev pciutils pci.ids trace-cmd
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev liburing-dev
-	sparse cppcheck
+	sparse cppcheck groff-base
 	debhelper dh-dkms dkms fakeroot dpkg-dev
 	"$@"
 )

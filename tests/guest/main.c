@@ -86,7 +86,8 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ktap_plan(mode_count("msi") + mode_count("intx") +
-		  lane_runs("tools") * ktap_count(tool_tests) + ktap_count(firmware_tests) +
+		  lane_runs("tools") * (ktap_count(tool_tests) + ktap_count(eductl_tests)) +
+		  ktap_count(firmware_tests) +
 		  ktap_count(route_tests) + ktap_count(privilege_tests) +
 		  ktap_count(uring_once_tests) + ktap_count(fuzz_tests) +
 		  ktap_count(reload_intx_tests) + ktap_count(reload_msi_tests) +
@@ -95,10 +96,12 @@ int main(void)
 		  ktap_count(uevent_tests));
 
 	run_mode_tests();
-	if (lane_runs("tools"))
+	if (lane_runs("tools")) {
 		ktap_run("tools", tool_tests);
-	else
+		ktap_run("tools", eductl_tests);
+	} else {
 		printf("# group tools: left to the other lanes (SKIP_GROUPS)\n");
+	}
 	ktap_run("firmware", firmware_tests);
 	ktap_run("trace", trace_tests);
 	ktap_run("uevent", uevent_tests);

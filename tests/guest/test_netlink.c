@@ -278,7 +278,7 @@ static int test_nl_monitor(void)
 	CHECK(read_text("/tmp/monitor.out", out, sizeof(out)) == 0, "no output");
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "monitor: %#x: %s", st, out);
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		CHECK(sscanf(line, "edu0 seq %llu type 1 status 0x08000000", &seq) == 1,
+		CHECK(sscanf(line, "edu0 seq %llu type interrupt status 0x08000000", &seq) == 1,
 		      "line '%s'", line);
 		CHECK(!prev || seq == prev + 1, "seq %llu after %llu", seq, prev);
 		prev = seq;

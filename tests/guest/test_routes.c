@@ -79,11 +79,11 @@ static int raise_until_exit(pid_t pid, unsigned int bits, int *status)
 /* Lines "edu0 seq N status 0x..." with the given bits and consecutive seqs. */
 static int check_lines(const char *file, unsigned int bits, int want)
 {
-	char buf[4096], *line, *save, pattern[48];
+	char buf[4096], *line, *save, pattern[64];
 	unsigned long long seq, prev = 0;
 	int lines = 0;
 
-	snprintf(pattern, sizeof(pattern), "edu0 seq %%llu status 0x%08x", bits);
+	snprintf(pattern, sizeof(pattern), "edu0 seq %%llu type interrupt status 0x%08x", bits);
 	CHECK(read_text(file, buf, sizeof(buf)) == 0, "no %s", file);
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		CHECK(sscanf(line, pattern, &seq) == 1, "line '%s'", line);

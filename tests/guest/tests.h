@@ -10,6 +10,7 @@ extern const struct test_case chardev_tests[];	/* test_chardev.c: per mode */
 extern const struct test_case signal_tests[];	/* test_signals.c: per mode */
 extern const struct test_case fs_tests[];	/* test_fs.c: per mode */
 extern const struct test_case tool_tests[];	/* test_tools.c */
+extern const struct test_case eductl_tests[];	/* test_eductl.c */
 extern const struct test_case firmware_tests[];	/* test_firmware.c */
 extern const struct test_case netlink_tests[];	/* test_netlink.c: per mode */
 extern const struct test_case route_tests[];	/* test_routes.c */

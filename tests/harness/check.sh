@@ -66,3 +66,15 @@ else
 		userland tests/guest tests/unit 2>&1)
 	report cppcheck $? "$out"
 fi
+
+# Man pages: groff with every warning; any warning fails.
+if ! command -v groff >/dev/null; then
+	fail man "groff not on PATH (apt-get install groff-base)"
+else
+	out=$(for m in docs/man/*.[1-9]; do groff -man -Tutf8 -ww -z "$m" 2>&1; done)
+	report man $? "$out"
+fi
+
+# The bash completion parses.
+out=$(bash -n userland/eductl/eductl.bash-completion 2>&1)
+report completion $? "$out"

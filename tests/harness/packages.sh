@@ -92,7 +92,8 @@ done
 # Every file each package lists is there, and the ones the docs name are in it.
 expect_edu_utils="/usr/bin/eductl /usr/bin/mkedufw /usr/libexec/edu/edu-upcall
 	/lib/firmware/edu/edu-fw.bin /lib/udev/rules.d/60-edu.rules
-	/usr/share/man/man4/edu.4.gz /usr/share/man/man1/mkedufw.1.gz"
+	/usr/share/man/man4/edu.4.gz /usr/share/man/man1/mkedufw.1.gz /usr/share/man/man1/eductl.1.gz
+	/usr/share/bash-completion/completions/eductl"
 expect_libedu_dev="/usr/include/libedu.h /usr/include/linux/edu.h
 	/usr/lib/x86_64-linux-gnu/libedu.a /usr/lib/x86_64-linux-gnu/pkgconfig/libedu.pc"
 expect_edu_dkms="/usr/src/edu-$version/dkms.conf /usr/src/edu-$version/Kbuild
@@ -115,6 +116,7 @@ done
 # installed image is one mkedufw accepts, and the group the rule names exists.
 (
 	/usr/bin/eductl --help | grep -q factorial &&
+		[ "$(/usr/bin/eductl --version)" = "eductl $version" ] &&
 		! ldd /usr/libexec/edu/edu-upcall | grep -q "not found" &&
 		/usr/bin/mkedufw verify /lib/firmware/edu/edu-fw.bin &&
 		getent group edu &&

@@ -13,6 +13,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "libedu.h"
 #include "eductl.h"
 
@@ -21,40 +23,47 @@ struct dma_args {
 	unsigned int off;
 	int copy;
 	int uring;
-	int npos;
-	char *pos[4];
+	char *arg;		/* TEXT or LENGTH */
 };
 
-/* eductl dma write|read [--copy] eduN OFFSET ARG */
+/* eductl dma write|read [--copy|--uring] eduN OFFSET ARG */
 static int parse(int argc, char **argv, struct dma_args *a)
 {
-	int i, ret;
+	static const struct option opts[] = {
+		{ "copy", no_argument, NULL, 'c' },
+		{ "uring", no_argument, NULL, 'u' },
+		OPT_HELP, OPT_END
+	};
+	int c, ret;
 
 	memset(a, 0, sizeof(*a));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--copy"))
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'c')
 			a->copy = 1;
-		else if (!strcmp(argv[i], "--uring"))
+		else if (c == 'u')
 			a->uring = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return usage_error("unknown option '%s'", argv[i]);
-		else if (a->npos < 4)
-			a->pos[a->npos++] = argv[i];
 		else
-			return usage_error("too many arguments");
+			return -opt_done(c) - 1;
 	}
 	if (a->copy && a->uring)
 		return usage_error("--copy or --uring, not both");
-	if (a->npos != 3)
+	if (argc - optind != 3)
 		return usage_error("usage: dma %s [--copy|--uring] eduN OFFSET %s", argv[0],
 				   strcmp(argv[0], "write") ? "LENGTH" : "TEXT");
-	ret = device_arg(a->pos[0], a->name);
+	ret = device_arg(argv[optind], a->name);
 	if (ret)
 		return ret;
-	if (edu_parse_uint(a->pos[1], EDU_DATA_WINDOW_SIZE - 1, &a->off))
-		return usage_error("offset '%s' is not in 0..%d", a->pos[1],
+	if (edu_parse_uint(argv[optind + 1], EDU_DATA_WINDOW_SIZE - 1, &a->off))
+		return usage_error("offset '%s' is not in 0..%d", argv[optind + 1],
 				   EDU_DATA_WINDOW_SIZE - 1);
+	a->arg = argv[optind + 2];
 	return EXIT_OK;
+}
+
+/* parse()'s result as an exit code: -1 - code is help's (or usage's) own. */
+static int parse_exit(int ret)
+{
+	return ret < 0 ? -ret - 1 : ret;
 }
 
 /* Moves len bytes between buf and the window, by either path. */
@@ -110,6 +119,24 @@ static void hexdump(const unsigned char *p, unsigned int len, unsigned int base)
 	}
 }
 
+/* The bytes as a hex string: JSON has no bytes type. */
+static struct json_object *data_json(const char *name, unsigned int off,
+				     const unsigned char *buf, unsigned int len)
+{
+	struct json_object *o = json_object_new_object();
+	char hex[2 * EDU_DATA_WINDOW_SIZE + 1];
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", buf[i]);
+	hex[2 * len] = '\0';
+	json_object_object_add(o, "device", json_object_new_string(name));
+	json_object_object_add(o, "offset", json_object_new_int(off));
+	json_object_object_add(o, "length", json_object_new_int(len));
+	json_object_object_add(o, "data", json_object_new_string(hex));
+	return o;
+}
+
 static int cmd_dma_write(int argc, char **argv)
 {
 	struct dma_args a;
@@ -118,19 +145,28 @@ static int cmd_dma_write(int argc, char **argv)
 
 	ret = parse(argc, argv, &a);
 	if (ret)
-		return ret;
-	len = strlen(a.pos[2]);
+		return parse_exit(ret);
+	len = strlen(a.arg);
 	if (!len || len > EDU_DATA_WINDOW_SIZE - a.off)
 		return usage_error("%zu bytes do not fit the window at %u (%d bytes)",
 				   len, a.off, EDU_DATA_WINDOW_SIZE);
 	fd = edu_open_dev(a.name, O_RDWR);
 	if (fd < 0)
 		return fail(fd, "%s", a.name);
-	ret = transfer(fd, &a, a.pos[2], len, 1);
+	ret = transfer(fd, &a, a.arg, len, 1);
 	close(fd);
 	if (ret)
 		return fail(ret, "%s: DMA write", a.name);
-	printf("%zu bytes written at %u\n", len, a.off);
+	if (opt_json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "device", json_object_new_string(a.name));
+		json_object_object_add(o, "offset", json_object_new_int(a.off));
+		json_object_object_add(o, "bytes", json_object_new_int((int)len));
+		json_print(o);
+	} else {
+		printf("%zu bytes written at %u\n", len, a.off);
+	}
 	return EXIT_OK;
 }
 
@@ -143,9 +179,9 @@ static int cmd_dma_read(int argc, char **argv)
 
 	ret = parse(argc, argv, &a);
 	if (ret)
-		return ret;
-	if (edu_parse_uint(a.pos[2], EDU_DATA_WINDOW_SIZE - a.off, &len) || !len)
-		return usage_error("length '%s' is not in 1..%u", a.pos[2],
+		return parse_exit(ret);
+	if (edu_parse_uint(a.arg, EDU_DATA_WINDOW_SIZE - a.off, &len) || !len)
+		return usage_error("length '%s' is not in 1..%u", a.arg,
 				   EDU_DATA_WINDOW_SIZE - a.off);
 	fd = edu_open_dev(a.name, O_RDWR);
 	if (fd < 0)
@@ -154,7 +190,10 @@ static int cmd_dma_read(int argc, char **argv)
 	close(fd);
 	if (ret)
 		return fail(ret, "%s: DMA read", a.name);
-	hexdump(buf, len, a.off);
+	if (opt_json)
+		json_print(data_json(a.name, a.off, buf, len));
+	else
+		hexdump(buf, len, a.off);
 	return EXIT_OK;
 }
 

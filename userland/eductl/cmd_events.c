@@ -1,38 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * eductl irq raise | watch: interrupt injection, and interrupts as events,
- * waited for with each mechanism the driver offers.
+ * waited for with each mechanism the driver offers (evsrc.c), or as the
+ * sysfs counter stats/irqs changing (POLLPRI), which carries no record.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "libedu.h"
 #include "eductl.h"
+#include "evsrc.h"
 
-static int cmd_irq(int argc, char **argv)
+static int cmd_irq_raise(int argc, char **argv)
 {
+	static const struct option opts[] = { OPT_HELP, OPT_END };
 	char name[EDU_NAME_MAX];
 	uint32_t bits;
-	int fd, ret;
+	int c, fd, ret;
 
-	if (argc != 4 || strcmp(argv[1], "raise"))
+	c = getopt_long(argc, argv, "h", opts, NULL);
+	if (c != -1)
+		return opt_done(c);
+	if (argc - optind != 2)
 		return usage_error("usage: irq raise eduN BITS");
-	ret = device_arg(argv[2], name);
+	ret = device_arg(argv[optind], name);
 	if (ret)
 		return ret;
-	if (edu_parse_u32(argv[3], &bits) || !bits)
-		return usage_error("'%s' is not a non-zero 32-bit mask", argv[3]);
+	if (edu_parse_u32(argv[optind + 1], &bits) || !bits)
+		return usage_error("'%s' is not a non-zero 32-bit mask", argv[optind + 1]);
 	fd = edu_open_dev(name, O_RDWR);
 	if (fd < 0)
 		return fail(fd, "%s", name);
@@ -43,313 +47,182 @@ static int cmd_irq(int argc, char **argv)
 	return EXIT_OK;
 }
 
-enum wait_how { BY_READ, BY_POLL, BY_EPOLL, BY_SIGNAL, BY_EVENTFD, BY_RING };
+static const struct eductl_cmd irq_subcmds[] = {
+	{ "raise", "", "", cmd_irq_raise },
+	{ "test", "", "", cmd_irq_test },
+	{ NULL, NULL, NULL, NULL }
+};
 
-/* Waits until fd has an event (or ms pass): 1 ready, 0 timeout, -errno. */
-static int wait_ready(int fd, enum wait_how how, int epfd, int ms)
+static int cmd_irq(int argc, char **argv)
 {
-	struct epoll_event ee;
-	struct pollfd pf = { .fd = fd, .events = POLLIN };
-	int n;
-
-	switch (how) {
-	case BY_POLL:
-		n = poll(&pf, 1, ms);
-		if (n > 0 && (pf.revents & (POLLERR | POLLHUP)))
-			return -ENODEV;
-		break;
-	case BY_EPOLL:
-		n = epoll_wait(epfd, &ee, 1, ms);
-		if (n > 0 && (ee.events & (EPOLLERR | EPOLLHUP)))
-			return -ENODEV;
-		break;
-	default:
-		return 1;
-	}
-	return n < 0 ? -errno : n;
+	return run_subcommand(irq_subcmds, "irq", argc, argv);
 }
+
+#define BY_SYSFS BY_NONE	/* not an event source: a counter */
 
 struct watch_args {
 	char name[EDU_NAME_MAX];
-	enum wait_how how;
+	enum evsrc_how how;
 	unsigned int count;	/* 0: forever */
 	unsigned int timeout;	/* seconds, 0: none */
 	unsigned int entries;	/* --ring: its size in records */
 };
 
+static int timed_out(const struct watch_args *a, unsigned int seen)
+{
+	if (!a->count)
+		return EXIT_OK;	/* no count asked: the time was the limit */
+	fprintf(stderr, "eductl: %s: %u of %u events before the timeout\n",
+		a->name, seen, a->count);
+	return EXIT_FAIL;
+}
+
+static int watch_events(const struct watch_args *a)
+{
+	long long deadline = a->timeout ? mono_ms() + a->timeout * 1000LL : 0;
+	struct edu_event ev;
+	struct evsrc s;
+	unsigned int seen = 0;
+	int ret;
+
+	ret = evsrc_open(&s, a->name, a->how, a->entries);
+	if (ret)
+		return fail(ret, "%s: watching by %s", a->name, evsrc_names[a->how]);
+	while (!a->count || seen < a->count) {
+		ret = evsrc_next(&s, &ev, ms_left(deadline));
+		if (ret <= 0)
+			break;
+		print_event(&ev);
+		seen++;
+	}
+	evsrc_close(&s);
+	if (ret < 0)
+		return fail(ret, "%s: waiting for events", a->name);
+	return ret == 0 ? timed_out(a, seen) : EXIT_OK;
+}
+
+static void print_irqs(const char *name, unsigned long long irqs)
+{
+	struct json_object *o;
+
+	if (!opt_json) {
+		printf("%s irqs %llu\n", name, irqs);
+		fflush(stdout);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "device", json_object_new_string(name));
+	json_object_object_add(o, "irqs", json_object_new_uint64(irqs));
+	json_print(o);
+}
+
+/*
+ * --sysfs: POLLPRI on stats/irqs wakes after the counter changed; the new
+ * value is all there is (one wake-up may stand for several interrupts).
+ * The protocol of sysfs_notify: read, poll, seek back, read again.
+ */
+static int watch_sysfs(const struct watch_args *a)
+{
+	long long deadline = a->timeout ? mono_ms() + a->timeout * 1000LL : 0;
+	char path[128], buf[32];
+	unsigned int seen = 0;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), EDU_SYSFS_CLASS "/%s/stats/irqs", a->name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(-errno, "%s", path);
+	if (read(fd, buf, sizeof(buf)) < 0)
+		ret = -errno;
+	while (!ret && (!a->count || seen < a->count)) {
+		struct pollfd pf = { .fd = fd, .events = POLLPRI | POLLERR };
+		ssize_t n;
+
+		ret = poll(&pf, 1, ms_left(deadline));
+		if (ret <= 0) {
+			ret = ret < 0 ? -errno : 0;
+			break;
+		}
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) {
+			ret = -errno;	/* the device went with its file */
+			break;
+		}
+		buf[n] = '\0';
+		print_irqs(a->name, strtoull(buf, NULL, 10));
+		seen++;
+		ret = 0;
+	}
+	close(fd);
+	if (ret < 0)
+		return fail(ret, "%s", path);
+	return !a->count || seen >= a->count ? EXIT_OK : timed_out(a, seen);
+}
+
 static int parse_watch(int argc, char **argv, struct watch_args *a)
 {
-	const char *dev = NULL;
-	int i, ret;
+	static const struct option opts[] = {
+		{ "read", no_argument, NULL, 'R' },
+		{ "poll", no_argument, NULL, 'P' },
+		{ "epoll", no_argument, NULL, 'E' },
+		{ "signal", no_argument, NULL, 'S' },
+		{ "sigio", no_argument, NULL, 'I' },
+		{ "eventfd", no_argument, NULL, 'F' },
+		{ "ring", no_argument, NULL, 'G' },
+		{ "sysfs", no_argument, NULL, 'Y' },
+		{ "entries", required_argument, NULL, 'e' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		OPT_HELP, OPT_END
+	};
+	static const char how_of[] = "RPESIFGY";
+	const char *p;
+	int c;
 
 	memset(a, 0, sizeof(*a));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--poll")) {
-			a->how = BY_POLL;
-		} else if (!strcmp(argv[i], "--epoll")) {
-			a->how = BY_EPOLL;
-		} else if (!strcmp(argv[i], "--signal")) {
-			a->how = BY_SIGNAL;
-		} else if (!strcmp(argv[i], "--eventfd")) {
-			a->how = BY_EVENTFD;
-		} else if (!strcmp(argv[i], "--ring")) {
-			a->how = BY_RING;
-		} else if (!strcmp(argv[i], "--entries")) {
-			if (i + 1 >= argc ||
-			    edu_parse_uint(argv[i + 1], EDU_RING_MAX_ENTRIES, &a->entries))
-				return usage_error("--entries needs a number");
-			i++;
-		} else if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--timeout")) {
-			unsigned int *v = argv[i][1] == 'n' ? &a->count : &a->timeout;
+	while ((c = getopt_long(argc, argv, "hn:t:", opts, NULL)) != -1) {
+		if (c && (p = strchr(how_of, c))) {
+			a->how = p - how_of;
+		} else if (c == 'e' || c == 'n' || c == 't') {
+			unsigned int *v = c == 'e' ? &a->entries :
+					  c == 'n' ? &a->count : &a->timeout;
 
-			if (i + 1 >= argc || edu_parse_uint(argv[i + 1], 1000000, v))
-				return usage_error("%s needs a number", argv[i]);
-			i++;
-		} else if (argv[i][0] == '-') {
-			return usage_error("unknown option '%s'", argv[i]);
-		} else if (!dev) {
-			dev = argv[i];
+			if (opt_uint(c == 'e' ? "--entries" : c == 'n' ? "-n" : "--timeout",
+				     optarg, c == 'e' ? EDU_RING_MAX_ENTRIES : 1000000, v))
+				return -EXIT_USAGE - 1;
 		} else {
-			return usage_error("usage: watch eduN [--poll|--epoll|--signal|"
-					   "--eventfd|--ring [--entries N]] "
-					   "[-n COUNT] [--timeout SEC]");
+			return -opt_done(c) - 1;
 		}
 	}
-	if (!dev)
-		return usage_error("watch needs a device");
+	if (argc - optind != 1)
+		return usage_error("watch needs one device");
 	if (a->entries && a->how != BY_RING)
 		return usage_error("--entries goes with --ring");
 	if (!a->entries)
 		a->entries = 256;
-	ret = device_arg(dev, a->name);
-	return ret;
-}
-
-/*
- * The registration ioctl: SIGRTMIN to the process on each event. The signal
- * carries no payload; the events themselves are read after it.
- */
-static int wait_signal(int sig, int ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-	siginfo_t si;
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	if (sigtimedwait(&set, &si, ms < 0 ? NULL : &ts) < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	return 1;
-}
-
-static void print_event(const struct edu_event *ev)
-{
-	char line[160];
-
-	edu_format_event(ev, line, sizeof(line));
-	printf("%s\n", line);
-	fflush(stdout);
-}
-
-/*
- * Prints queued events: one per call for a blocking read, else all there
- * are (a wake-up or a signal may stand for several). 0 or -errno.
- */
-static int drain(int fd, const struct watch_args *a, unsigned int *seen)
-{
-	struct edu_event ev;
-
-	while (!a->count || *seen < a->count) {
-		ssize_t n = read(fd, &ev, sizeof(ev));
-
-		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-		if (n != sizeof(ev))
-			return -EIO;
-		print_event(&ev);
-		(*seen)++;
-		if (a->how == BY_READ)
-			break;
-	}
-	return 0;
-}
-
-/*
- * --eventfd: one eventfd registered for every class is the doorbell; the
- * events are then read from the file. The driver rings it once more when
- * the device goes, and the read says ENODEV.
- */
-static int watch_eventfd(int fd, const struct watch_args *a)
-{
-	int ms = a->timeout ? (int)a->timeout * 1000 : -1;
-	struct edu_eventfd reg = { .classes = EDU_EVFD_ALL };
-	unsigned int seen = 0;
-	int efd, ret = EXIT_OK;
-
-	efd = eventfd(0, EFD_CLOEXEC);
-	if (efd < 0)
-		return fail(-errno, "eventfd");
-	reg.fd = efd;
-	if (ioctl(fd, EDU_IOC_SET_EVENTFD, &reg)) {
-		ret = fail(-errno, "%s: eventfd registration", a->name);
-		goto out;
-	}
-	while (!a->count || seen < a->count) {
-		struct pollfd pf = { .fd = efd, .events = POLLIN };
-		uint64_t n;
-
-		ret = poll(&pf, 1, ms);
-		if (ret == 0) {
-			fprintf(stderr, "eductl: %s: %u of %u events before the timeout\n",
-				a->name, seen, a->count);
-			ret = EXIT_FAIL;
-			goto out;
-		}
-		if (ret < 0 || read(efd, &n, sizeof(n)) != sizeof(n)) {
-			ret = fail(-errno, "%s: eventfd", a->name);
-			goto out;
-		}
-		ret = drain(fd, a, &seen);
-		if (ret) {
-			ret = fail(ret, "%s: reading events", a->name);
-			goto out;
-		}
-	}
-	ret = EXIT_OK;
-out:
-	close(efd);
-	return ret;
-}
-
-/* --ring: records from the mapped ring; poll(2) only when it is empty. */
-static int watch_ring(int fd, const struct watch_args *a)
-{
-	int ms = a->timeout ? (int)a->timeout * 1000 : -1;
-	struct edu_event batch[32];
-	struct edu_ring r;
-	unsigned int seen = 0;
-	int ret, i;
-
-	ret = edu_ring_open(fd, a->entries, &r);
-	if (ret)
-		return fail(ret, "%s: ring of %u", a->name, a->entries);
-	while (!a->count || seen < a->count) {
-		unsigned int max = sizeof(batch) / sizeof(batch[0]);
-		struct pollfd pf = { .fd = fd, .events = POLLIN };
-
-		if (a->count && a->count - seen < max)
-			max = a->count - seen;
-		ret = edu_ring_consume(&r, batch, max);
-		if (ret < 0) {
-			ret = fail(ret, "%s: ring", a->name);
-			goto out;
-		}
-		for (i = 0; i < ret; i++)
-			print_event(&batch[i]);
-		seen += ret;
-		if (ret)
-			continue;
-		/* Empty: nothing will come from a dead ring. */
-		if (edu_ring_dead(&r)) {
-			ret = fail(-ENODEV, "%s", a->name);
-			goto out;
-		}
-		ret = poll(&pf, 1, ms);
-		if (ret == 0) {
-			fprintf(stderr, "eductl: %s: %u of %u events before the timeout\n",
-				a->name, seen, a->count);
-			ret = EXIT_FAIL;
-			goto out;
-		}
-		if (ret < 0) {
-			ret = fail(-errno, "%s: poll", a->name);
-			goto out;
-		}
-	}
-	ret = EXIT_OK;
-out:
-	edu_ring_close(&r);
-	return ret;
-}
-
-static int watch(int fd, const struct watch_args *a)
-{
-	int ms = a->timeout ? (int)a->timeout * 1000 : -1;
-	int epfd = -1, sig = SIGRTMIN;
-	unsigned int seen = 0;
-
-	if (a->how == BY_EVENTFD)
-		return watch_eventfd(fd, a);
-	if (a->how == BY_RING)
-		return watch_ring(fd, a);
-	if (a->how == BY_EPOLL) {
-		struct epoll_event ee = { .events = EPOLLIN, .data.fd = fd };
-
-		epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ee))
-			return fail(-errno, "epoll");
-	} else if (a->how == BY_SIGNAL) {
-		struct edu_signal reg = { .signo = sig };
-		sigset_t set;
-
-		sigemptyset(&set);
-		sigaddset(&set, sig);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		if (ioctl(fd, EDU_IOC_SET_SIGNAL, &reg))
-			return fail(-errno, "%s: signal registration", a->name);
-	}
-
-	while (!a->count || seen < a->count) {
-		int ret;
-
-		if (a->how == BY_SIGNAL)
-			ret = wait_signal(sig, ms);
-		else
-			ret = wait_ready(fd, a->how, epfd, ms);
-		if (ret == 0) {
-			fprintf(stderr, "eductl: %s: %u of %u events before the timeout\n",
-				a->name, seen, a->count);
-			return EXIT_FAIL;
-		}
-		if (ret < 0)
-			return fail(ret, "%s: waiting", a->name);
-
-		ret = drain(fd, a, &seen);
-		if (ret)
-			return fail(ret, "%s: reading events", a->name);
-	}
-	return EXIT_OK;
+	return device_arg(argv[optind], a->name);
 }
 
 static int cmd_watch(int argc, char **argv)
 {
 	struct watch_args a;
-	int fd, ret;
+	int ret;
 
 	ret = parse_watch(argc, argv, &a);
 	if (ret)
-		return ret;
-	/*
-	 * Watching needs no privilege: read-only. Only a blocking read waits in
-	 * read(2); the others drain without.
-	 */
-	fd = edu_open_dev(a.name, O_RDONLY | (a.how == BY_READ ? 0 : O_NONBLOCK));
-	if (fd < 0)
-		return fail(fd, "%s", a.name);
-	if (a.how == BY_READ && a.timeout) {
-		/* A blocking read has no timeout of its own: use poll's. */
-		a.how = BY_POLL;
-		fcntl(fd, F_SETFL, O_NONBLOCK);
-	}
-	ret = watch(fd, &a);
-	close(fd);
-	return ret;
+		return ret < 0 ? -ret - 1 : ret;
+	if (a.how == BY_SYSFS)
+		return watch_sysfs(&a);
+	return watch_events(&a);
 }
 
 const struct eductl_cmd event_cmds[] = {
 	{ "irq", "raise eduN BITS", "inject interrupt BITS through the device (root)",
 	  cmd_irq },
-	{ "watch", "eduN [--poll|--epoll|--signal|--eventfd|--ring [--entries N]] [-n N] [--timeout S]",
+	{ "irq", "test eduN [--count N] [--via HOW]",
+	  "raise N interrupts, check each arrives once; latency (root)", cmd_irq },
+	{ "watch", "eduN [--read|--poll|--epoll|--signal|--sigio|--eventfd|"
+	  "--ring [--entries N]|--sysfs] [-n N] [--timeout S]",
 	  "print interrupt events as they arrive", cmd_watch },
 	{ NULL, NULL, NULL, NULL }
 };

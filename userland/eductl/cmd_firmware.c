@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "libedu.h"
 #include "eductl.h"
 
@@ -70,27 +72,62 @@ static int wait_state(const char *name, int seconds, char *state, size_t len)
 	return -ETIMEDOUT;
 }
 
-static int device_or_default(int argc, char **argv, int at, char *name)
+/*
+ * The options (only -h) and positionals of a firmware subcommand: want
+ * words before the device, the device defaulting to edu0. 0 or exit + 1.
+ */
+static int fw_args(int argc, char **argv, int want, char *name)
 {
-	return device_arg(argc > at ? argv[at] : "edu0", name);
+	static const struct option opts[] = { OPT_HELP, OPT_END };
+	int c, ret;
+
+	c = getopt_long(argc, argv, "h", opts, NULL);
+	if (c != -1)
+		return opt_done(c) + 1;
+	if (argc - optind < want || argc - optind > want + 1)
+		return usage_error("usage: firmware %s%s [eduN]", argv[0],
+				   want ? " FILE" : "") + 1;
+	ret = device_arg(argc - optind > want ? argv[optind + want] : "edu0", name);
+	return ret ? ret + 1 : 0;
+}
+
+static int print_state(const char *name, const char *state, const char *version)
+{
+	struct json_object *o;
+
+	if (!opt_json) {
+		if (version)
+			printf("%s: version %s, state %s\n", name, version, state);
+		else
+			printf("%s: %s\n", name, state);
+		return EXIT_OK;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "device", json_object_new_string(name));
+	json_object_object_add(o, "state", json_object_new_string(state));
+	if (version)
+		json_object_object_add(o, "version", json_object_new_string(version));
+	json_print(o);
+	return EXIT_OK;
 }
 
 static int cmd_load(int argc, char **argv)
 {
 	static unsigned char image[64 * 1024];
 	char name[EDU_NAME_MAX], state[96], version[16], dir[128];
+	const char *file;
 	size_t len;
 	FILE *f;
 	int ret, i;
 
-	if (argc < 2 || argc > 3)
-		return usage_error("usage: firmware load FILE [eduN]");
-	ret = device_or_default(argc, argv, 2, name);
+	ret = fw_args(argc, argv, 1, name);
 	if (ret)
-		return ret;
-	f = fopen(argv[1], "rb");
+		return ret - 1;
+	file = argv[optind];
+	/* A missing file is a failed operation (1), not a missing device. */
+	f = fopen(file, "rb");
 	if (!f)
-		return fail(-errno, "%s", argv[1]);
+		return fail(-errno, "%s", file);
 	len = fread(image, 1, sizeof(image), f);
 	fclose(f);
 
@@ -118,9 +155,19 @@ static int cmd_load(int argc, char **argv)
 	ret = wait_state(name, 10, state, sizeof(state));
 	if (ret)
 		return fail(ret, "%s: waiting for the driver", name);
-	edu_attr_read(name, "firmware_version", version, sizeof(version));
-	printf("%s: %s, firmware %s\n", name, state, version);
-	return strcmp(state, "ready") ? EXIT_FAIL : EXIT_OK;
+	if (edu_attr_read(name, "firmware_version", version, sizeof(version)))
+		snprintf(version, sizeof(version), "?");
+	if (opt_json) {
+		print_state(name, state, version);
+	} else {
+		printf("%s: %s, firmware %s\n", name, state, version);
+		fflush(stdout);
+	}
+	if (strcmp(state, "ready")) {
+		fprintf(stderr, "eductl: %s: the firmware was refused: %s\n", name, state);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 static int cmd_cancel(int argc, char **argv)
@@ -128,20 +175,16 @@ static int cmd_cancel(int argc, char **argv)
 	char name[EDU_NAME_MAX], state[96];
 	int ret;
 
-	if (argc > 2)
-		return usage_error("usage: firmware cancel [eduN]");
-	ret = device_or_default(argc, argv, 1, name);
+	ret = fw_args(argc, argv, 0, name);
 	if (ret)
-		return ret;
+		return ret - 1;
 	ret = fallback_write(name, "loading", "-1", 2);
 	if (ret)
-		return fail(ret == -ENOENT ? -ENOENT : ret, "%s: no upload in progress",
-			    name);
+		return fail(ret, "%s: no upload in progress", name);
 	ret = wait_state(name, 10, state, sizeof(state));
 	if (ret)
 		return fail(ret, "%s", name);
-	printf("%s: %s\n", name, state);
-	return EXIT_OK;
+	return print_state(name, state, NULL);
 }
 
 static int cmd_info(int argc, char **argv)
@@ -149,18 +192,15 @@ static int cmd_info(int argc, char **argv)
 	char name[EDU_NAME_MAX], state[96], version[16];
 	int ret;
 
-	if (argc > 2)
-		return usage_error("usage: firmware info [eduN]");
-	ret = device_or_default(argc, argv, 1, name);
+	ret = fw_args(argc, argv, 0, name);
 	if (ret)
-		return ret;
+		return ret - 1;
 	ret = edu_attr_read(name, "firmware_version", version, sizeof(version));
 	if (!ret)
 		ret = edu_attr_read(name, "firmware_state", state, sizeof(state));
 	if (ret)
 		return fail(ret, "%s", name);
-	printf("%s: version %s, state %s\n", name, version, state);
-	return EXIT_OK;
+	return print_state(name, state, version);
 }
 
 static const struct eductl_cmd fw_subcmds[] = {

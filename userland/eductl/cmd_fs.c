@@ -2,30 +2,29 @@
 /*
  * eductl stats | regs | get | set | fault: the filesystem channels, each
  * read through its own files: statistics from sysfs, registers from
- * debugfs, tunables from sysctl, fault knobs in debugfs. --json prints one
- * JSON object for scripts.
+ * debugfs, tunables from sysctl (the keys are the files there), fault
+ * knobs in debugfs. The old per-command --json is an alias of -j.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "libedu.h"
 #include "eductl.h"
 
 #define SYSCTL_DIR	"/proc/sys/dev/edu"
 #define DEBUGFS_DIR	"/sys/kernel/debug/edu"
+#define MAX_DEVS	64
 
 static const char *const stat_names[] = {
 	"irqs", "irqs_factorial", "irqs_dma", "irqs_other", "irqs_spurious",
 	"irqs_dropped", "injected", "dma_transfers", "dma_bytes", "factorials",
 	"errors", "events_dropped",
-};
-
-static const char *const sysctl_keys[] = {
-	"dma_timeout_ms", "irq_timeout_ms", "event_queue_len", "log_level",
-	"firmware_upload_timeout_s", "upcall_helper",
 };
 
 static const char *const fault_knobs[] = {
@@ -35,109 +34,113 @@ static const char *const fault_knobs[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Options common to these commands: --json, and the positional words. */
-struct fs_args {
-	int json;
-	int npos;
-	char *pos[3];
-};
-
-static int parse(int argc, char **argv, struct fs_args *a, int max_pos)
+/* Options of stats, regs, get: --json (-j's alias) and -h. -1 - code to stop. */
+static int parse(int argc, char **argv, int max_pos)
 {
-	int i;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, OPT_HELP, OPT_END
+	};
+	int c;
 
-	memset(a, 0, sizeof(*a));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			a->json = 1;
-		else if (argv[i][0] == '-' && argv[i][1] && a->npos < 1)
-			return usage_error("unknown option '%s'", argv[i]);
-		else if (a->npos < max_pos)
-			a->pos[a->npos++] = argv[i];
-		else
-			return usage_error("too many arguments for %s", argv[0]);
+	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		if (c != 'j')
+			return -opt_done(c) - 1;
+		opt_json = 1;
 	}
-	return EXIT_OK;
+	if (argc - optind > max_pos)
+		return -usage_error("too many arguments for %s", argv[0]) - 1;
+	return 0;
 }
 
-/* A JSON string: the values here are paths and hex numbers; escape anyway. */
-static void json_str(const char *s)
+/* A value as JSON: a number when it is one (decimal), else the text. */
+static struct json_object *value_json(const char *val)
 {
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(val, &end, 10);
+	if (*val && !*end && !errno && (val[0] != '0' || !val[1]))
+		return json_object_new_int64(v);
+	return json_object_new_string(val);
 }
 
 /*
  * Names of bound devices, or just the one named: how many, or minus the
  * exit code after saying what is wrong.
  */
-static int device_list(struct fs_args *a, char names[][EDU_NAME_MAX], int max)
+static int device_list(const char *arg, char names[][EDU_NAME_MAX], int max)
 {
-	DIR *dir;
-	int n = 0;
+	struct dirent **list;
+	int n, i, found = 0;
 
-	if (a->npos) {
-		int ret = device_arg(a->pos[0], names[0]);
+	if (arg) {
+		int ret = device_arg(arg, names[0]);
 
 		return ret ? -ret : 1;
 	}
-	dir = opendir(EDU_SYSFS_CLASS);
-	if (dir) {
-		struct dirent *de;
-
-		while ((de = readdir(dir)) && n < max)
-			if (!strncmp(de->d_name, "edu", 3) &&
-			    strlen(de->d_name) < EDU_NAME_MAX)
-				strcpy(names[n++], de->d_name);
-		closedir(dir);
+	n = scandir(EDU_SYSFS_CLASS, &list, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		if (!strncmp(list[i]->d_name, "edu", 3) &&
+		    strlen(list[i]->d_name) < EDU_NAME_MAX && found < max)
+			strcpy(names[found++], list[i]->d_name);
+		free(list[i]);
 	}
-	return n ? n : -fail(-ENODEV, "no edu device bound");
+	if (n >= 0)
+		free(list);
+	return found ? found : -nodev("no edu device bound");
+}
+
+/* One device's counters: into o (JSON) or printed. 0 or -errno. */
+static int stats_of(const char *name, struct json_object *o)
+{
+	char attr[64], val[32];
+	size_t s;
+	int ret;
+
+	if (!o)
+		printf("%s\n", name);
+	for (s = 0; s < N(stat_names); s++) {
+		snprintf(attr, sizeof(attr), "stats/%s", stat_names[s]);
+		ret = edu_attr_read(name, attr, val, sizeof(val));
+		if (ret) {
+			fail(ret, "%s: %s", name, attr);
+			return ret;
+		}
+		if (o)
+			json_object_object_add(o, stat_names[s], value_json(val));
+		else
+			printf("  %-16s %s\n", stat_names[s], val);
+	}
+	return 0;
 }
 
 static int cmd_stats(int argc, char **argv)
 {
-	char names[64][EDU_NAME_MAX], val[32];
-	struct fs_args a;
+	char names[MAX_DEVS][EDU_NAME_MAX];
+	struct json_object *root = NULL;
 	int n, i, ret;
-	size_t s;
 
-	ret = parse(argc, argv, &a, 1);
+	ret = parse(argc, argv, 1);
 	if (ret)
-		return ret;
-	n = device_list(&a, names, 64);
+		return -ret - 1;
+	n = device_list(optind < argc ? argv[optind] : NULL, names, MAX_DEVS);
 	if (n < 0)
 		return -n;
-
-	if (a.json)
-		printf("{");
+	if (opt_json)
+		root = json_object_new_object();
 	for (i = 0; i < n; i++) {
-		printf(a.json ? "%s\"%s\": {" : "%s%s\n", a.json && i ? ", " : "",
-		       names[i]);
-		for (s = 0; s < N(stat_names); s++) {
-			char attr[64];
+		struct json_object *o = root ? json_object_new_object() : NULL;
 
-			snprintf(attr, sizeof(attr), "stats/%s", stat_names[s]);
-			ret = edu_attr_read(names[i], attr, val, sizeof(val));
-			if (ret)
-				return fail(ret, "%s: %s", names[i], attr);
-			if (a.json)
-				printf("%s\"%s\": %s", s ? ", " : "", stat_names[s], val);
-			else
-				printf("  %-16s %s\n", stat_names[s], val);
+		if (root)
+			json_object_object_add(root, names[i], o);
+		if (stats_of(names[i], o)) {
+			json_object_put(root);
+			return EXIT_FAIL;
 		}
-		if (a.json)
-			printf("}");
 	}
-	if (a.json)
-		printf("}\n");
+	if (root)
+		json_print(root);
 	return EXIT_OK;
 }
 
@@ -145,36 +148,119 @@ static int cmd_stats(int argc, char **argv)
 static int cmd_regs(int argc, char **argv)
 {
 	char name[EDU_NAME_MAX], path[128], buf[2048], *line, *save;
-	struct fs_args a;
-	int ret, first = 1;
+	struct json_object *o;
+	int ret;
 
-	ret = parse(argc, argv, &a, 1);
+	ret = parse(argc, argv, 1);
 	if (ret)
-		return ret;
-	if (a.npos != 1)
-		return usage_error("usage: regs eduN [--json]");
-	ret = device_arg(a.pos[0], name);
+		return -ret - 1;
+	if (argc - optind != 1)
+		return usage_error("usage: regs eduN");
+	ret = device_arg(argv[optind], name);
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), DEBUGFS_DIR "/%s/regs", name);
 	ret = edu_file_read(path, buf, sizeof(buf));
 	if (ret)
 		return fail(ret, "%s (debugfs mounted? root?)", path);
-	if (!a.json) {
+	if (!opt_json) {
 		printf("%s\n", buf);
 		return EXIT_OK;
 	}
-	printf("{");
+	o = json_object_new_object();
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char off[8], reg[32], val[32];
 
-		if (sscanf(line, "%7s %31s %31s", off, reg, val) != 3)
-			continue;
-		printf("%s\"%s\": ", first ? "" : ", ", reg);
-		json_str(val);
-		first = 0;
+		if (sscanf(line, "%7s %31s %31s", off, reg, val) == 3)
+			json_object_object_add(o, reg, json_object_new_string(val));
 	}
-	printf("}\n");
+	json_print(o);
+	return EXIT_OK;
+}
+
+/* A key is a file of the sysctl directory (no path tricks). */
+static int sysctl_key(const char *key, char *path, size_t len)
+{
+	if (!*key || strchr(key, '/') || key[0] == '.')
+		return -EINVAL;
+	snprintf(path, len, SYSCTL_DIR "/%s", key);
+	return access(path, F_OK) ? -errno : 0;
+}
+
+static int regular(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+static int cmd_get(int argc, char **argv)
+{
+	struct json_object *o = NULL;
+	char path[300], val[300];
+	struct dirent **keys;
+	int ret, n, i;
+
+	ret = parse(argc, argv, 1);
+	if (ret)
+		return -ret - 1;
+	if (optind < argc && sysctl_key(argv[optind], path, sizeof(path)))
+		return usage_error("unknown key '%s'", argv[optind]);
+	n = scandir(SYSCTL_DIR, &keys, regular, alphasort);
+	if (n < 0)
+		return fail(-errno, "%s (is edu loaded?)", SYSCTL_DIR);
+	if (opt_json)
+		o = json_object_new_object();
+	for (i = 0, ret = 0; i < n; i++) {
+		const char *key = keys[i]->d_name;
+
+		if (ret || (optind < argc && strcmp(argv[optind], key)))
+			continue;
+		snprintf(path, sizeof(path), SYSCTL_DIR "/%s", key);
+		ret = edu_file_read(path, val, sizeof(val));
+		/* Listing all, a root-only key is left out for others. */
+		if (ret == -EACCES && optind == argc)
+			ret = 0;
+		else if (ret)
+			ret = fail(ret, "%s", path);
+		else if (o)
+			json_object_object_add(o, key, value_json(val));
+		else
+			printf("%s = %s\n", key, val);
+	}
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	if (ret) {
+		json_object_put(o);
+		return ret;
+	}
+	if (o)
+		json_print(o);
+	return EXIT_OK;
+}
+
+static int plain_options(int argc, char **argv)
+{
+	static const struct option opts[] = { OPT_HELP, OPT_END };
+	int c = getopt_long(argc, argv, "h", opts, NULL);
+
+	return c == -1 ? 0 : -opt_done(c) - 1;
+}
+
+static int cmd_set(int argc, char **argv)
+{
+	char path[300];
+	int ret;
+
+	ret = plain_options(argc, argv);
+	if (ret)
+		return -ret - 1;
+	if (argc - optind != 2)
+		return usage_error("usage: set KEY VALUE");
+	if (sysctl_key(argv[optind], path, sizeof(path)))
+		return usage_error("unknown key '%s'", argv[optind]);
+	ret = edu_file_write(path, argv[optind + 1]);
+	if (ret)
+		return fail(ret, "%s = %s", argv[optind], argv[optind + 1]);
 	return EXIT_OK;
 }
 
@@ -188,82 +274,32 @@ static int known(const char *const *list, size_t n, const char *word)
 	return 0;
 }
 
-static int cmd_get(int argc, char **argv)
-{
-	char path[128], val[300];
-	struct fs_args a;
-	size_t i;
-	int ret, shown = 0;
-
-	ret = parse(argc, argv, &a, 1);
-	if (ret)
-		return ret;
-	if (a.npos && !known(sysctl_keys, N(sysctl_keys), a.pos[0]))
-		return usage_error("unknown key '%s'", a.pos[0]);
-	if (a.json)
-		printf("{");
-	for (i = 0; i < N(sysctl_keys); i++) {
-		if (a.npos && strcmp(a.pos[0], sysctl_keys[i]))
-			continue;
-		snprintf(path, sizeof(path), SYSCTL_DIR "/%s", sysctl_keys[i]);
-		ret = edu_file_read(path, val, sizeof(val));
-		if (ret)
-			return fail(ret, "%s", path);
-		if (a.json) {
-			printf("%s\"%s\": ", shown ? ", " : "", sysctl_keys[i]);
-			if (!strcmp(sysctl_keys[i], "upcall_helper"))
-				json_str(val);
-			else
-				printf("%s", val);
-		} else {
-			printf("%s = %s\n", sysctl_keys[i], val);
-		}
-		shown++;
-	}
-	if (a.json)
-		printf("}\n");
-	return EXIT_OK;
-}
-
-static int cmd_set(int argc, char **argv)
-{
-	char path[128];
-	int ret;
-
-	if (argc != 3)
-		return usage_error("usage: set KEY VALUE");
-	if (!known(sysctl_keys, N(sysctl_keys), argv[1]))
-		return usage_error("unknown key '%s'", argv[1]);
-	snprintf(path, sizeof(path), SYSCTL_DIR "/%s", argv[1]);
-	ret = edu_file_write(path, argv[2]);
-	if (ret)
-		return fail(ret, "%s = %s", argv[1], argv[2]);
-	return EXIT_OK;
-}
-
 static int cmd_fault(int argc, char **argv)
 {
 	char name[EDU_NAME_MAX], path[128];
 	int ret;
 
-	if (argc != 4)
+	ret = plain_options(argc, argv);
+	if (ret)
+		return -ret - 1;
+	if (argc - optind != 3)
 		return usage_error("usage: fault eduN KNOB VALUE");
-	ret = device_arg(argv[1], name);
+	ret = device_arg(argv[optind], name);
 	if (ret)
 		return ret;
-	if (!known(fault_knobs, N(fault_knobs), argv[2]))
-		return usage_error("unknown knob '%s'", argv[2]);
-	snprintf(path, sizeof(path), DEBUGFS_DIR "/%s/%s", name, argv[2]);
-	ret = edu_file_write(path, argv[3]);
+	if (!known(fault_knobs, N(fault_knobs), argv[optind + 1]))
+		return usage_error("unknown knob '%s'", argv[optind + 1]);
+	snprintf(path, sizeof(path), DEBUGFS_DIR "/%s/%s", name, argv[optind + 1]);
+	ret = edu_file_write(path, argv[optind + 2]);
 	if (ret)
-		return fail(ret, "%s %s = %s", name, argv[2], argv[3]);
+		return fail(ret, "%s %s = %s", name, argv[optind + 1], argv[optind + 2]);
 	return EXIT_OK;
 }
 
 const struct eductl_cmd fs_cmds[] = {
-	{ "stats", "[eduN] [--json]", "statistics (sysfs stats/)", cmd_stats },
-	{ "regs", "eduN [--json]", "every register (debugfs, root)", cmd_regs },
-	{ "get", "[KEY] [--json]", "driver tunables (sysctl dev.edu)", cmd_get },
+	{ "stats", "[eduN]", "statistics (sysfs stats/)", cmd_stats },
+	{ "regs", "eduN", "every register (debugfs, root)", cmd_regs },
+	{ "get", "[KEY]", "driver tunables (the files of sysctl dev.edu)", cmd_get },
 	{ "set", "KEY VALUE", "set a tunable (root)", cmd_set },
 	{ "fault", "eduN KNOB VALUE", "fault injection (debugfs, root)", cmd_fault },
 	{ NULL, NULL, NULL, NULL }

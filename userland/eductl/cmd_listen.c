@@ -24,15 +24,6 @@ static int wait_readable(int fd, int ms)
 	return poll(&p, 1, ms);
 }
 
-static void print_event(const struct edu_event *ev)
-{
-	char line[160];
-
-	edu_format_event(ev, line, sizeof(line));
-	printf("%s\n", line);
-	fflush(stdout);
-}
-
 /* Reads one whole record from a stream: 1, 0 at end of stream, -errno. */
 static int read_record(int fd, struct edu_event *ev)
 {
@@ -52,24 +43,34 @@ static int read_record(int fd, struct edu_event *ev)
 
 static int cmd_listen(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "udp", required_argument, NULL, 'u' },
+		{ "tcp", required_argument, NULL, 'T' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		OPT_HELP, OPT_END
+	};
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	unsigned int port = 0, count = 0, timeout = 0, seen = 0;
-	int tcp = -1, fd, conn = -1, one = 1, ms, i;
+	int tcp = -1, fd, conn = -1, one = 1, ms, c;
+	long long end;
 
-	for (i = 1; i + 1 < argc; i += 2) {
-		unsigned int *v = !strcmp(argv[i], "--udp") || !strcmp(argv[i], "--tcp") ?
-				  &port : !strcmp(argv[i], "-n") ? &count :
-				  !strcmp(argv[i], "--timeout") ? &timeout : NULL;
+	while ((c = getopt_long(argc, argv, "hn:t:", opts, NULL)) != -1) {
+		unsigned int *v = c == 'u' || c == 'T' ? &port : c == 'n' ? &count :
+				  c == 't' ? &timeout : NULL;
 
-		if (!v || edu_parse_uint(argv[i + 1], 65535, v))
-			break;
+		if (!v)
+			return opt_done(c);
+		if (opt_uint(c == 'n' ? "-n" : c == 't' ? "--timeout" : "PORT", optarg,
+			     v == &port ? 65535 : 1000000, v))
+			return EXIT_USAGE;
 		if (v == &port)
-			tcp = !strcmp(argv[i], "--tcp");
+			tcp = c == 'T';
 	}
-	if (i != argc || tcp < 0 || !port)
+	if (optind != argc || tcp < 0 || !port)
 		return usage_error("usage: listen --udp PORT | --tcp PORT [-n N] "
 				   "[--timeout S]");
-	ms = timeout ? (int)timeout * 1000 : -1;
+	end = timeout ? mono_ms() + timeout * 1000LL : 0;
 
 	fd = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
 	if (fd < 0)
@@ -86,6 +87,7 @@ static int cmd_listen(int argc, char **argv)
 	while (!count || seen < count) {
 		struct edu_event ev;
 
+		ms = ms_left(end);
 		if (tcp && conn < 0) {
 			if (wait_readable(fd, ms) <= 0)
 				break;
@@ -118,7 +120,7 @@ static int cmd_listen(int argc, char **argv)
 }
 
 const struct eductl_cmd listen_cmds[] = {
-	{ "listen", "--udp|--tcp PORT [-n N]", "collect events from a kernel socket route",
+	{ "listen", "--udp|--tcp PORT [-n N] [--timeout S]", "collect events from a kernel socket route",
 	  cmd_listen },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -5,6 +5,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,16 +62,53 @@ static int by_bdf(const void *a, const void *b)
 		      ((const struct edu_pci *)b)->bdf);
 }
 
+/*
+ * libpci's default error handler prints and exit()s: ours keeps the
+ * message and jumps back to edu_discover(), which fails with -EIO.
+ */
+static jmp_buf pci_jmp;
+static char pci_msg[256];
+
+static void PCI_PRINTF(1, 2) PCI_NONRET pci_error(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(pci_msg, sizeof(pci_msg), msg, ap);
+	va_end(ap);
+	longjmp(pci_jmp, 1);
+}
+
+/* Warnings are not failures: keep the last one for whoever asks. */
+static void PCI_PRINTF(1, 2) pci_warning(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(pci_msg, sizeof(pci_msg), msg, ap);
+	va_end(ap);
+}
+
+const char *edu_pci_error(void)
+{
+	return pci_msg;
+}
+
 /* Fills up to max entries in bus order; returns how many edu functions exist. */
 int edu_discover(struct edu_pci *devs, int max)
 {
 	struct pci_access *pacc;
 	struct pci_dev *d;
-	int n = 0;
+	volatile int n = 0;
 
 	pacc = pci_alloc();
 	if (!pacc)
 		return -ENOMEM;
+	pacc->error = pci_error;
+	pacc->warning = pci_warning;
+	pci_msg[0] = '\0';
+	if (setjmp(pci_jmp))
+		return -EIO;	/* pacc is leaked: libpci's state is unknown */
 	pci_init(pacc);
 	pci_scan_bus(pacc);
 	for (d = pacc->devices; d; d = d->next) {

@@ -5,18 +5,43 @@
  * error into its errno and extack message.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
+#include <netlink/msg.h>
 
 #include "libedu.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+
+static int genl_debug;
+
+void edu_genl_set_debug(int on)
+{
+	genl_debug = on;
+}
+
+/* --debug, as iw's: every message in and out, on stderr (stdout may be JSON). */
+static int dump_msg(struct nl_msg *msg, void *arg)
+{
+	(void)arg;
+	nl_msg_dump(msg, stderr);
+	return NL_OK;
+}
+
+static void set_debug(struct nl_cb *cb)
+{
+	if (!genl_debug)
+		return;
+	nl_cb_set(cb, NL_CB_MSG_IN, NL_CB_CUSTOM, dump_msg, NULL);
+	nl_cb_set(cb, NL_CB_MSG_OUT, NL_CB_CUSTOM, dump_msg, NULL);
+}
 
 int edu_genl_open(struct edu_genl *g)
 {
@@ -26,6 +51,10 @@ int edu_genl_open(struct edu_genl *g)
 	g->sk = nl_socket_alloc();
 	if (!g->sk)
 		return -ENOMEM;
+	if (genl_debug) {
+		nl_socket_modify_cb(g->sk, NL_CB_MSG_IN, NL_CB_CUSTOM, dump_msg, NULL);
+		nl_socket_modify_cb(g->sk, NL_CB_MSG_OUT, NL_CB_CUSTOM, dump_msg, NULL);
+	}
 	if (genl_connect(g->sk))
 		goto err;
 	/* Error messages (extack) in acks, without the request echoed. */
@@ -108,6 +137,7 @@ int edu_genl_request(struct edu_genl *g, struct nl_msg *msg,
 	if (!cb)
 		return -ENOMEM;
 	g->extack[0] = '\0';
+	set_debug(cb);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &r);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &r);

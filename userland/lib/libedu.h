@@ -30,7 +30,9 @@ int edu_attr_write(const char *name, const char *attr, const char *val);
 
 /* chardev.c */
 int edu_open_dev(const char *name, int flags);	/* fd or -errno */
+/* "edu0 seq 12 type interrupt status 0x00000100 value 0 time 58.1 lost 0" */
 void edu_format_event(const struct edu_event *ev, char *buf, size_t len);
+const char *edu_event_type_name(uint32_t type);	/* "interrupt", ... */
 
 /*
  * ring.c: a file's event ring (docs/ring.md). edu_ring_open() sets it up
@@ -75,6 +77,8 @@ struct edu_genl {
 };
 typedef void (*edu_genl_reply_fn)(struct nlattr **tb, void *arg);
 int edu_genl_open(struct edu_genl *g);	/* -ENOENT: family not registered */
+/* From then on, sockets dump every message they send and receive to stderr. */
+void edu_genl_set_debug(int on);
 void edu_genl_close(struct edu_genl *g);
 struct nl_msg *edu_genl_msg(struct edu_genl *g, int cmd, int flags);
 /* Sends msg (the caller frees it), calls fn per reply; 0 or -errno. */
@@ -120,7 +124,9 @@ struct edu_pci {
 	char name[EDU_NAME_MAX];	/* eduN, "" if not bound to edu */
 };
 
+/* -EIO when libpci fails: edu_pci_error() says why (libpci never exits). */
 int edu_discover(struct edu_pci *devs, int max);
+const char *edu_pci_error(void);
 int edu_find(const char *name, struct edu_pci *dev);
 
 #endif /* LIBEDU_H */
