@@ -250,17 +250,7 @@ static int cmd_factorial(int argc, char **argv)
 		if (ret)
 			return fail(ret, "%s: factorial %u through %s", name, n, vias[via]);
 	}
-	if (opt_json) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "device", json_object_new_string(name));
-		json_object_object_add(o, "via", json_object_new_string(vias[via]));
-		json_object_object_add(o, "n", json_object_new_int64(n));
-		json_object_object_add(o, "result", json_object_new_int64(result));
-		json_print(o);
-	} else {
-		printf("%u\n", result);
-	}
+	print_factorial(name, vias[via], n, result);
 	return EXIT_OK;
 }
 

@@ -238,15 +238,7 @@ static int nl_factorial_cmd(int argc, char **argv)
 	ret = nl_factorial(argv[optind], n, &result);
 	if (ret)
 		return ret;
-	if (opt_json) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "n", json_object_new_int64(n));
-		json_object_object_add(o, "result", json_object_new_int64(result));
-		json_print(o);
-	} else {
-		printf("%u\n", result);
-	}
+	print_factorial(NULL, "netlink", n, result);
 	return EXIT_OK;
 }
 

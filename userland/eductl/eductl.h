@@ -60,6 +60,7 @@ struct json_object;
 struct edu_event;
 void json_print(struct json_object *o);	/* prints, then frees it */
 void print_event(const struct edu_event *ev);	/* a line, flushed */
+void print_factorial(const char *dev, const char *via, unsigned int n, uint32_t result);
 /* Milliseconds left until deadline (0: none, -1 returned), at least 0. */
 int ms_left(long long deadline);
 long long mono_ms(void);

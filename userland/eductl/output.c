@@ -56,6 +56,24 @@ void print_event(const struct edu_event *ev)
 	fflush(stdout);
 }
 
+/* A factorial's result: the number, or its JSON object (device if known). */
+void print_factorial(const char *dev, const char *via, unsigned int n, uint32_t result)
+{
+	struct json_object *o;
+
+	if (!opt_json) {
+		printf("%u\n", result);
+		return;
+	}
+	o = json_object_new_object();
+	if (dev)
+		json_object_object_add(o, "device", json_object_new_string(dev));
+	json_object_object_add(o, "via", json_object_new_string(via));
+	json_object_object_add(o, "n", json_object_new_int64(n));
+	json_object_object_add(o, "result", json_object_new_int64(result));
+	json_print(o);
+}
+
 long long mono_ms(void)
 {
 	struct timespec ts;
