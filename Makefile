@@ -252,6 +252,13 @@ $(RESULTS)/packages.tap:
 			$(shell qemu/kernel-release.sh rt-amd64) || echo "not ok - packages.exit"; \
 	  else \
 		echo "not ok - packages.build"; tail -n 20 $(B)/deb.log | sed 's/^/# /'; \
+	  fi; \
+	  rm -rf $(B)/stage; \
+	  if $(MAKE) --no-print-directory -s install DESTDIR=$(B)/stage PREFIX=/usr \
+		>$(B)/install.log 2>&1 && tests/harness/installed.sh $(B)/stage >>$(B)/install.log; then \
+		echo "ok - packages.make_install"; \
+	  else \
+		echo "not ok - packages.make_install"; tail -n 20 $(B)/install.log | sed 's/^/# /'; \
 	  fi; } | tee $@
 
 ALL_RESULTS = $(RESULTS)/check.tap $(QUICK_RESULTS) $(RESULTS)/packages.tap $(RESULTS)/debug.tap \
