@@ -6,7 +6,10 @@
  * commands for every channel: factorial --via, irq test, route, proc,
  * watch --sigio and --sysfs.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -338,6 +341,69 @@ static int test_eductl_watch_channels(void)
 	return 0;
 }
 
+/* pid has /dev/eduN open: 1 or 0. */
+static int has_open(pid_t pid, const char *node)
+{
+	char dir[64], path[320], target[64];
+	struct dirent *d;
+	int found = 0;
+	DIR *fds;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	fds = opendir(dir);
+	if (!fds)
+		return 0;
+	while (!found && (d = readdir(fds))) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		found = n > 0 && (target[n] = '\0', !strcmp(target, node));
+	}
+	closedir(fds);
+	return found;
+}
+
+/*
+ * A watcher with no timeout ends when its device goes, whatever it waits
+ * in: the driver sends no signal at removal, so the signal waiters must
+ * look at the file too. Exit 1 (the device vanished after the lookup).
+ */
+static int test_eductl_watch_removal(void)
+{
+	static const char *const modes[] = { "--signal", "--sigio", "--poll" };
+	char bdf[32];
+	unsigned int i;
+
+	CHECK(bdf_of("edu1", bdf, sizeof(bdf)) == 0, "bdf");
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		int st = -1, null = open("/dev/null", O_WRONLY);
+		pid_t pid = fork();
+
+		CHECK(pid >= 0 && null >= 0, "fork");
+		if (!pid) {
+			dup2(null, 1);
+			dup2(null, 2);
+			execlp("eductl", "eductl", "watch", "edu1", modes[i], (char *)NULL);
+			_exit(127);
+		}
+		close(null);
+		if (!WAIT_FOR(has_open(pid, "/dev/edu1"), 5000) ||
+		    driver_ctl("unbind", bdf) ||
+		    !WAIT_FOR(waitpid(pid, &st, WNOHANG) == pid, 5000)) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			driver_ctl("bind", bdf);
+			CHECK(0, "%s: watcher did not end with its device (status %#x)", modes[i],
+			      st);
+		}
+		CHECK(driver_ctl("bind", bdf) == 0, "bind");
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: status %#x", modes[i], st);
+		CHECK(WAIT_FOR(access("/dev/edu1", F_OK) == 0, 5000), "edu1 back");
+	}
+	return 0;
+}
+
 /* --debug dumps the netlink messages on stderr; stdout stays the output. */
 static int test_eductl_debug(void)
 {
@@ -365,5 +431,6 @@ const struct test_case eductl_tests[] = {
 	TEST(eductl_proc),
 	TEST(eductl_watch_channels),
 	TEST(eductl_debug),
+	TEST(eductl_watch_removal),
 	TEST_END
 };

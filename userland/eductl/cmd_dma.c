@@ -37,7 +37,8 @@ static int parse(int argc, char **argv, struct dma_args *a)
 	int c, ret;
 
 	memset(a, 0, sizeof(*a));
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	/* "+": options first; TEXT may start with '-' ("dma write edu0 0 -x"). */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'c')
 			a->copy = 1;
 		else if (c == 'u')

@@ -81,7 +81,8 @@ static int fw_args(int argc, char **argv, int want, char *name)
 	static const struct option opts[] = { OPT_HELP, OPT_END };
 	int c, ret;
 
-	c = getopt_long(argc, argv, "h", opts, NULL);
+	/* "+": options first, then FILE (which may start with '-'). */
+	c = getopt_long(argc, argv, "+h", opts, NULL);
 	if (c != -1)
 		return opt_done(c) + 1;
 	if (argc - optind < want || argc - optind > want + 1)
@@ -129,7 +130,11 @@ static int cmd_load(int argc, char **argv)
 	if (!f)
 		return fail(-errno, "%s", file);
 	len = fread(image, 1, sizeof(image), f);
+	/* A read error, a directory, or more than an image can hold: not sent. */
+	ret = ferror(f) ? -EIO : !feof(f) && fgetc(f) != EOF ? -EFBIG : 0;
 	fclose(f);
+	if (ret)
+		return fail(ret, "%s", file);
 
 	ret = edu_attr_write(name, "firmware_upload", "1");
 	if (ret)

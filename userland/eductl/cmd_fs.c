@@ -241,7 +241,8 @@ static int cmd_get(int argc, char **argv)
 static int plain_options(int argc, char **argv)
 {
 	static const struct option opts[] = { OPT_HELP, OPT_END };
-	int c = getopt_long(argc, argv, "h", opts, NULL);
+	/* "+": a VALUE may start with '-' and is the driver's to judge. */
+	int c = getopt_long(argc, argv, "+h", opts, NULL);
 
 	return c == -1 ? 0 : -opt_done(c) - 1;
 }

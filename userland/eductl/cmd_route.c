@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,7 +151,7 @@ static int cmd_route_del(int argc, char **argv)
 /* One route: its attributes into o, or a line. 0 or -errno. */
 static int show_one(const char *route, struct json_object *o)
 {
-	char path[160], val[128];
+	char path[PATH_MAX], val[128];
 	size_t i;
 	int ret;
 

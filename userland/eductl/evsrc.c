@@ -112,9 +112,10 @@ int evsrc_open(struct evsrc *s, const char *name, enum evsrc_how how,
 
 void evsrc_close(struct evsrc *s)
 {
+	/* edu_ring_close() unmaps; the file is ours to close either way. */
 	if (s->have_ring)
 		edu_ring_close(&s->ring);
-	else if (s->fd >= 0)
+	if (s->fd >= 0)
 		close(s->fd);
 	if (s->epfd >= 0)
 		close(s->epfd);
@@ -170,16 +171,31 @@ static int read_blocking(struct evsrc *s, int ms)
 	return ret;
 }
 
-static int wait_sig(int sig, int ms)
+/*
+ * Waits for sig, a second at a time: the driver sends no signal when the
+ * device goes, but the file then polls POLLERR | POLLHUP, and the fetch
+ * that follows a "rung" answer gets ENODEV.
+ */
+static int wait_sig(const struct evsrc *s, int sig, int ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct pollfd pf = { .fd = s->fd, .events = POLLIN };
 	sigset_t set;
 
 	sigemptyset(&set);
 	sigaddset(&set, sig);
-	if (sigtimedwait(&set, NULL, ms < 0 ? NULL : &ts) < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	return 1;
+	for (;;) {
+		int slice = ms < 0 || ms > 1000 ? 1000 : ms;
+		struct timespec ts = { slice / 1000, (slice % 1000) * 1000000L };
+
+		if (sigtimedwait(&set, NULL, &ts) >= 0)
+			return 1;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (poll(&pf, 1, 0) == 1 && pf.revents & (POLLERR | POLLHUP))
+			return 1;
+		if (ms >= 0 && (ms -= slice) <= 0)
+			return 0;
+	}
 }
 
 /* Waits for the doorbell: 1 rung, 0 timeout, -errno (-ENODEV: gone). */
@@ -193,9 +209,9 @@ static int wait_bell(struct evsrc *s, int ms)
 
 	switch (s->how) {
 	case BY_SIGNAL:
-		return wait_sig(SIG_EVENT, ms);
+		return wait_sig(s, SIG_EVENT, ms);
 	case BY_SIGIO:
-		return wait_sig(SIGIO, ms);
+		return wait_sig(s, SIGIO, ms);
 	case BY_EPOLL:
 		n = epoll_wait(s->epfd, &ee, 1, ms);
 		if (n > 0 && (ee.events & (EPOLLERR | EPOLLHUP)))
