@@ -1906,8 +1906,15 @@ static size_t gen_request(struct fuzz *f, unsigned char *buf, size_t room, uint3
 		(g->cmd == EDU_CMD_FACTORIAL || g->cmd == EDU_CMD_RAISE_IRQ ||
 		 g->cmd == EDU_CMD_RESET_STATS) ? seq : 0;
 	priv_what[seq % ARRAY_SIZE(priv_seq)] = g->cmd << 16 | h->nlmsg_flags;
-	if (chance(f, 6))
+	if (chance(f, 6)) {
 		len = below(f, len + 1);	/* truncated */
+		/*
+		 * The next request of the batch is written over its tail (its
+		 * command byte too): what the kernel answers under this seq
+		 * is no longer what was generated.
+		 */
+		priv_seq[seq % ARRAY_SIZE(priv_seq)] = 0;
+	}
 	return len;
 }
 
@@ -1947,9 +1954,16 @@ static int nl_drain(struct fuzz *f, int fd)
 				       priv_what[h->nlmsg_seq % ARRAY_SIZE(priv_seq)] & 0xffff,
 				       me->msg.nlmsg_len, me->msg.nlmsg_type, me->msg.nlmsg_flags,
 				       me->msg.nlmsg_pid);
-			} else if (h->nlmsg_type == nl_family) {
-				FCHECK(f, 0, "uid 65534: privileged request seq %u answered",
-				       h->nlmsg_seq);
+			} else if (h->nlmsg_type == nl_family &&
+				   h->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN &&
+				   ((struct genlmsghdr *)NLMSG_DATA(h))->cmd == EDU_CMD_FACTORIAL) {
+				/* The one privileged command that answers with data. */
+				FCHECK(f, 0, "uid 65534: privileged request seq %u (cmd %u flags %#x) "
+				       "answered: len %u flags %#x pid %u cmd %u",
+				       h->nlmsg_seq, priv_what[h->nlmsg_seq % ARRAY_SIZE(priv_seq)] >> 16,
+				       priv_what[h->nlmsg_seq % ARRAY_SIZE(priv_seq)] & 0xffff,
+				       h->nlmsg_len, h->nlmsg_flags, h->nlmsg_pid,
+				       ((struct genlmsghdr *)NLMSG_DATA(h))->cmd);
 			}
 		}
 	}
