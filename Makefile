@@ -223,8 +223,8 @@ _test-quick: _all
 $(RESULTS)/debug.tap: _debug $(AGENT)
 	@mkdir -p $(RESULTS)
 	@HOTPLUG_AGENT=$(AGENT) HOTPLUG_MODES=msi INTX_GROUPS=core,chardev,signals SKIP_GROUPS=tools \
-		STRESS_SECONDS=$(or $(STRESS_SECONDS),10) \
-		FUZZ_SECONDS=$(or $(FUZZ_SECONDS),20) $(call soak,5,4) MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
+		STRESS_SECONDS=$(or $(STRESS_SECONDS),6) \
+		FUZZ_SECONDS=$(or $(FUZZ_SECONDS),12) $(call soak,5,4) MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
 		tests/harness/run-lane.sh debug $(DBG)/vmlinuz $(DBG)/initramfs.cpio.gz \
 		$(B)/lanes/debug $(or $(LANE_TIMEOUT),1800)
 	@cp $(B)/lanes/debug/results.tap $@
