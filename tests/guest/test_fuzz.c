@@ -1868,8 +1868,12 @@ put:
 	return used;
 }
 
-/* One request into buf: its length to send. */
-static size_t gen_request(struct fuzz *f, unsigned char *buf, size_t room, uint32_t seq)
+/*
+ * One request into buf: its length to send. *intact stays 1 only if the
+ * kernel will parse it, and the one after it in a batch, as generated.
+ */
+static size_t gen_request(struct fuzz *f, unsigned char *buf, size_t room, uint32_t seq,
+			  int *intact)
 {
 	struct nlmsghdr *h = (void *)buf;
 	struct genlmsghdr *g = (void *)(buf + NLMSG_HDRLEN);
@@ -1897,29 +1901,34 @@ static size_t gen_request(struct fuzz *f, unsigned char *buf, size_t room, uint3
 	len = NLMSG_HDRLEN + GENL_HDRLEN;
 	len += gen_attrs(f, buf + len, room - len, 0);
 	h->nlmsg_len = len;
-	if (chance(f, 8))
-		h->nlmsg_len = (uint32_t[]){ 0, 1, 15, 16, 19, len - 1, len + 1, len + 4096,
-					     (uint32_t)rnd(f) }[below(f, 9)];
-	/* Only well-formed privileged requests can be judged by their answer. */
 	priv_seq[seq % ARRAY_SIZE(priv_seq)] = h->nlmsg_type == nl_family &&
 		h->nlmsg_flags & NLM_F_REQUEST &&
 		(g->cmd == EDU_CMD_FACTORIAL || g->cmd == EDU_CMD_RAISE_IRQ ||
 		 g->cmd == EDU_CMD_RESET_STATS) ? seq : 0;
 	priv_what[seq % ARRAY_SIZE(priv_seq)] = g->cmd << 16 | h->nlmsg_flags;
+	/*
+	 * A wrong length makes the kernel read the next request of the batch
+	 * from the wrong offset, and a truncated request has the next one
+	 * written over its tail: either way the kernel then parses headers
+	 * that were never generated, and their seq can be any old one.
+	 */
+	if (chance(f, 8)) {
+		h->nlmsg_len = (uint32_t[]){ 0, 1, 15, 16, 19, len - 1, len + 1, len + 4096,
+					     (uint32_t)rnd(f) }[below(f, 9)];
+		*intact = 0;
+	}
 	if (chance(f, 6)) {
-		len = below(f, len + 1);	/* truncated */
-		/*
-		 * The next request of the batch is written over its tail (its
-		 * command byte too): what the kernel answers under this seq
-		 * is no longer what was generated.
-		 */
-		priv_seq[seq % ARRAY_SIZE(priv_seq)] = 0;
+		len = below(f, len + 1);
+		*intact = 0;
 	}
 	return len;
 }
 
-/* Drains the socket; as uid 65534 no privileged request may have worked. */
-static int nl_drain(struct fuzz *f, int fd)
+/*
+ * Drains the socket. As uid 65534 no privileged request may have worked;
+ * the answers are judged only when the batch was parsed as generated.
+ */
+static int nl_drain(struct fuzz *f, int fd, int judge)
 {
 	static unsigned char rbuf[65536];
 	ssize_t n;
@@ -1939,7 +1948,7 @@ static int nl_drain(struct fuzz *f, int fd)
 			int privileged_seq = h->nlmsg_seq &&
 					     priv_seq[h->nlmsg_seq % ARRAY_SIZE(priv_seq)] == h->nlmsg_seq;
 
-			if (f->root || !privileged_seq)
+			if (f->root || !judge || !privileged_seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_ERROR &&
 			    h->nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nlmsgerr)) {
@@ -2001,7 +2010,7 @@ static int fuzz_netlink(struct fuzz *f)
 	FCHECK(f, sk, "cannot open a generic netlink socket to family %s", EDU_GENL_NAME);
 	while (running(f)) {
 		size_t len = 0, one;
-		int msgs = chance(f, 85) ? 1 : 2 + below(f, 3), i, ret;
+		int msgs = chance(f, 85) ? 1 : 2 + below(f, 3), i, ret, intact = 1;
 
 		if (chance(f, 2)) {
 			nl_socket_free(sk);
@@ -2009,7 +2018,7 @@ static int fuzz_netlink(struct fuzz *f)
 			FCHECK(f, sk, "cannot open the socket again");
 		}
 		for (i = 0; i < msgs && len < sizeof(buf) - 4096; i++) {
-			one = gen_request(f, buf + len, 4096, seq);
+			one = gen_request(f, buf + len, 4096, seq, &intact);
 			seq = seq + 1 ?: 1;
 			len += NLMSG_ALIGN(one);
 		}
@@ -2018,7 +2027,7 @@ static int fuzz_netlink(struct fuzz *f)
 		     buf[NLMSG_HDRLEN], ((struct nlmsghdr *)buf)->nlmsg_seq);
 		ret = nl_sendto(sk, buf, len);
 		(void)ret;
-		if (nl_drain(f, nl_socket_get_fd(sk)))
+		if (nl_drain(f, nl_socket_get_fd(sk), intact))
 			return -1;
 	}
 	nl_socket_free(sk);
