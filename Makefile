@@ -219,11 +219,13 @@ _test-quick: _all
 # runs in MSI mode only (its ten cycles), the soak is short (kmemleak, not
 # a trend, is this lane's leak check), and the tools group, 14 times
 # slower here, is left to the other lanes (its driver paths run here in
-# the groups that test them).
+# the groups that test them), as are two tests of timing, not memory:
+# the upcall rate limit (helpers run below the limit here, 16 s) and
+# trace-cmd's recording (13 s).
 $(RESULTS)/debug.tap: _debug $(AGENT)
 	@mkdir -p $(RESULTS)
 	@HOTPLUG_AGENT=$(AGENT) HOTPLUG_MODES=msi INTX_GROUPS=core,chardev,signals SKIP_GROUPS=tools \
-		STRESS_SECONDS=$(or $(STRESS_SECONDS),6) \
+		SKIP_TESTS=route_upcall_rate_limit,trace_cmd STRESS_SECONDS=$(or $(STRESS_SECONDS),6) \
 		FUZZ_SECONDS=$(or $(FUZZ_SECONDS),12) $(call soak,5,4) MEM=1G IOMMU=1 EXPECT_CHECKERS=1 EXTRA_PATTERNS=tests/harness/debug-patterns.txt \
 		tests/harness/run-lane.sh debug $(DBG)/vmlinuz $(DBG)/initramfs.cpio.gz \
 		$(B)/lanes/debug $(or $(LANE_TIMEOUT),1800)

@@ -49,6 +49,11 @@ struct edu_faults {
 	unsigned int dma_delay_ms;	/* delay handling of each DMA completion */
 };
 
+/*
+ * The device's event log, shared by its open files: the largest queue a
+ * file can have (sysctl event_queue_len), a power of two.
+ */
+#define EDU_EVENT_LOG_LEN	4096
 #define EDU_RECENT_EVENTS	16
 #define EDU_DEFERRED_EVENTS	64
 
@@ -110,9 +115,15 @@ struct edu_ring;
  * @bounce: the copy path's DMA buffer (managed: freed after remove())
  * @bounce_dma: its bus address
  * @dma_pinned: the page a timed-out transfer may still touch (dma_lock)
- * @events_lock: protects @files, @event_seq and every file's queue
+ * @events_lock: protects @files, @notify_files, @event_log, @event_seq and
+ *	every file's place in the log
  * @files: open files (struct edu_file), each gets every event
+ * @notify_files: the open files that need work of their own on each event
+ *	(a ring, an eventfd, SIGIO or a signal): the others only read the log
+ * @event_log: the last EDU_EVENT_LOG_LEN events, event seq at
+ *	seq % EDU_EVENT_LOG_LEN; each file reads it from its own place
  * @event_seq: sequence number of the last event
+ * @events_wait: readers and pollers of every file
  * @stats: driver statistics
  * @node: in the driver's device list (procfs), under edu_devices_lock
  * @open_files: files open on /dev/eduN
@@ -122,8 +133,6 @@ struct edu_ring;
  * @faults: injected faults
  * @dbg_sig_pid: process signalled on each event via debugfs (events_lock)
  * @dbg_signo: its signal (events_lock)
- * @recent: the last EDU_RECENT_EVENTS events, for debugfs (events_lock)
- * @recent_count: events ever put in @recent (events_lock)
  * @deferred: events for the channels that cannot send from interrupt
  *	context (netlink), a ring of @deferred_count from @deferred_head
  *	(events_lock)
@@ -183,9 +192,12 @@ struct edu_dev {
 	dma_addr_t bounce_dma;
 	struct edu_dma_pin dma_pinned;
 
-	spinlock_t events_lock;		/* files, event_seq, file queues */
+	spinlock_t events_lock;		/* files, the log, file places */
 	struct list_head files;
+	struct list_head notify_files;
+	struct edu_event *event_log;
 	u64 event_seq;
+	wait_queue_head_t events_wait;
 
 	struct edu_counters stats;
 
@@ -197,8 +209,6 @@ struct edu_dev {
 	struct edu_faults faults;
 	struct pid *dbg_sig_pid;
 	int dbg_signo;
-	struct edu_event recent[EDU_RECENT_EVENTS];
-	u64 recent_count;
 	struct edu_event deferred[EDU_DEFERRED_EVENTS];
 	unsigned int deferred_head, deferred_count;
 	u32 deferred_lost;
@@ -244,10 +254,15 @@ struct edu_dev {
  *	transfer that outlived its timeout
  * @edu: the device, referenced through @edu->dev
  * @node: in @edu->files
- * @queue: ring of @len events, @count of them from @head (events_lock)
+ * @notify_node: in @edu->notify_files while @notify (events_lock)
+ * @notify: it needs work on each event (events_lock)
+ * @next_seq: the event it reads next, from the device's log (events_lock)
+ * @queue_end: with a ring, the seq after the last event its queue got
+ *	(events_lock)
+ * @len: its queue holds the last @len events of the log (event_queue_len
+ *	when it was opened)
  * @lost: events dropped since the last one read (events_lock)
  * @sig_pid: process to signal on each event, with @signo (events_lock)
- * @wait: readers and pollers
  * @fasync: SIGIO subscribers
  * @page: the mmap buffer (EDU_MMAP_SIZE bytes), allocated on first use;
  *	the file's own memory, DMA-mapped only while a transfer runs
@@ -259,12 +274,14 @@ struct edu_file {
 	struct kref ref;
 	struct edu_dev *edu;
 	struct list_head node;
-	struct edu_event *queue;
-	unsigned int head, count, len;
+	struct list_head notify_node;
+	bool notify;
+	u64 next_seq;
+	u64 queue_end;
+	unsigned int len;
 	u32 lost;
 	struct pid *sig_pid;
 	int signo;
-	wait_queue_head_t wait;
 	struct fasync_struct *fasync;
 	struct page *page;
 	struct edu_evfd *evfd[EDU_EVFD_CLASSES];
@@ -339,7 +356,10 @@ void edu_events_attach(struct edu_file *ef);
 void edu_events_detach(struct edu_file *ef);
 void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value);
 void edu_events_shutdown(struct edu_dev *edu);
-void edu_events_init(struct edu_dev *edu);
+int edu_events_init(struct edu_dev *edu);
+void edu_events_free(struct edu_dev *edu);
+void edu_events_watch(struct edu_file *ef);
+void edu_events_queue_close(struct edu_file *ef);
 void edu_events_flush(struct edu_dev *edu);
 ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
 			bool nonblock);

@@ -82,8 +82,13 @@ static __poll_t edu_poll(struct file *file, struct poll_table_struct *wait)
 static int edu_fasync(int fd, struct file *file, int on)
 {
 	struct edu_file *ef = file->private_data;
+	int ret;
 
-	return fasync_helper(fd, file, on, &ef->fasync);
+	ret = fasync_helper(fd, file, on, &ef->fasync);
+	spin_lock_irq(&ef->edu->events_lock);
+	edu_events_watch(ef);
+	spin_unlock_irq(&ef->edu->events_lock);
+	return ret;
 }
 
 /* The DMA page at offset 0, the event ring from EDU_RING_MMAP_OFFSET. */

@@ -54,6 +54,7 @@ static void edu_release(struct device *dev)
 
 	edu_sysfs_release(edu);
 	put_pid(edu->dbg_sig_pid);
+	edu_events_free(edu);
 	ida_free(&edu_ida, edu->id);
 	pci_dev_put(edu->pdev);
 	kfree(edu);
@@ -74,9 +75,15 @@ static struct edu_dev *edu_alloc(struct pci_dev *pdev)
 	edu = kzalloc(sizeof(*edu), GFP_KERNEL);
 	if (!edu)
 		return ERR_PTR(-ENOMEM);
+	ret = edu_events_init(edu);
+	if (ret) {
+		kfree(edu);
+		return ERR_PTR(ret);
+	}
 
 	id = ida_alloc_max(&edu_ida, EDU_MAX_DEVICES - 1, GFP_KERNEL);
 	if (id < 0) {
+		edu_events_free(edu);
 		kfree(edu);
 		return ERR_PTR(id);
 	}
@@ -86,7 +93,6 @@ static struct edu_dev *edu_alloc(struct pci_dev *pdev)
 	init_rwsem(&edu->gone);
 	mutex_init(&edu->fact_lock);
 	init_completion(&edu->fact_done);
-	edu_events_init(edu);
 	edu_fw_init(edu);
 	edu_uevent_init(edu);
 	edu_ucmd_init(edu);

@@ -84,13 +84,16 @@ static int edu_events_show(struct seq_file *m, void *v)
 	recent = kmalloc_array(EDU_RECENT_EVENTS, sizeof(*recent), GFP_KERNEL);
 	if (!recent)
 		return -ENOMEM;
+	/* The last of the log, seq first to count. */
 	spin_lock_irq(&edu->events_lock);
-	memcpy(recent, edu->recent, sizeof(edu->recent));
-	count = edu->recent_count;
+	count = edu->event_seq;
+	first = count > EDU_RECENT_EVENTS ? count - EDU_RECENT_EVENTS + 1 : 1;
+	for (i = first; i <= count; i++)
+		recent[i % EDU_RECENT_EVENTS] =
+			edu->event_log[i % EDU_EVENT_LOG_LEN];
 	spin_unlock_irq(&edu->events_lock);
 
-	first = count > EDU_RECENT_EVENTS ? count - EDU_RECENT_EVENTS : 0;
-	for (i = first; i < count; i++) {
+	for (i = first; i <= count; i++) {
 		const struct edu_event *ev = &recent[i % EDU_RECENT_EVENTS];
 
 		seq_printf(m, "seq %llu type %u status 0x%08x time %llu\n",

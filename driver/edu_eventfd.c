@@ -82,6 +82,7 @@ static void edu_evfd_unlink(struct edu_evfd *reg)
 {
 	reg->ef->evfd[reg->cls] = NULL;
 	reg->linked = false;
+	edu_events_watch(reg->ef);
 }
 
 /*
@@ -229,6 +230,7 @@ int edu_eventfd_set(struct edu_file *ef, const struct edu_eventfd *req)
 			regs[i] = NULL;
 		}
 	}
+	edu_events_watch(ef);
 	spin_unlock_irq(&edu->events_lock);
 
 	if (file)

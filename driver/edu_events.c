@@ -1,16 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interrupts as events. Every interrupt becomes one struct edu_event that
- * is queued on every open file of the device, from the interrupt handler:
- * readers and pollers are woken, SIGIO goes to fasync subscribers, and a
- * registered process gets its chosen signal, registered eventfds are
- * signalled (edu_eventfd.c). A full queue drops its oldest event and says
- * so in the next one delivered. A file with a ring (edu_ring.c) gets its
+ * Interrupts as events. Every interrupt becomes one struct edu_event in
+ * the device's log, from the interrupt handler. Each open file reads the
+ * log from its own place, as /dev/kmsg's readers do, so an event costs the
+ * handler the same whether one file or a thousand are open: one copy into
+ * the log and one wake-up of the readers and pollers. Only the files that
+ * asked for work of their own are visited: SIGIO to fasync subscribers,
+ * its chosen signal to a registered process, registered eventfds
+ * (edu_eventfd.c), and a file's mmap'd ring (edu_ring.c), which gets its
  * events there instead of in its queue.
+ *
+ * A file's queue is the last @len events of the log (sysctl
+ * event_queue_len when it was opened). A reader that falls further behind
+ * loses the oldest, and the next record it reads says how many. They count
+ * in events_dropped when the file reads past them or is closed (as kmsg
+ * counts a reader's losses): counting them as they happen would take a
+ * walk of every file, on every event or every read of the statistics.
  */
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "edu.h"
@@ -21,8 +32,39 @@ void edu_events_attach(struct edu_file *ef)
 	struct edu_dev *edu = ef->edu;
 
 	spin_lock_irq(&edu->events_lock);
+	/* Its queue starts empty: the next event is its first. */
+	ef->next_seq = edu->event_seq + 1;
 	list_add_tail(&ef->node, &edu->files);
 	spin_unlock_irq(&edu->events_lock);
+}
+
+/* Called with events_lock held: the seq after the last event of its queue. */
+static u64 edu_queue_end(struct edu_file *ef)
+{
+	return ef->ring ? ef->queue_end : ef->edu->event_seq + 1;
+}
+
+/*
+ * Called with events_lock held: moves the file past the events its queue
+ * no longer holds (more than @len behind, or gone from the log). They are
+ * lost to it: the next record says so, and events_dropped counts them.
+ */
+static void edu_queue_trim(struct edu_file *ef)
+{
+	struct edu_dev *edu = ef->edu;
+	u64 end = edu_queue_end(ef), first = ef->next_seq, skipped;
+
+	if (end - first > ef->len)
+		first = end - ef->len;
+	if (edu->event_seq >= EDU_EVENT_LOG_LEN &&
+	    first <= edu->event_seq - EDU_EVENT_LOG_LEN)
+		first = min(end, edu->event_seq - EDU_EVENT_LOG_LEN + 1);
+	skipped = first - ef->next_seq;
+	if (!skipped)
+		return;
+	ef->next_seq = first;
+	ef->lost = min_t(u64, (u64)ef->lost + skipped, U32_MAX);
+	edu_count_add(edu, events_dropped, skipped);
 }
 
 void edu_events_detach(struct edu_file *ef)
@@ -30,25 +72,49 @@ void edu_events_detach(struct edu_file *ef)
 	struct edu_dev *edu = ef->edu;
 
 	spin_lock_irq(&edu->events_lock);
+	/* What it dropped counts, read or not. */
+	edu_queue_trim(ef);
 	list_del_init(&ef->node);
+	if (ef->notify) {
+		list_del(&ef->notify_node);
+		ef->notify = false;
+	}
 	spin_unlock_irq(&edu->events_lock);
 }
 
-/* Called with events_lock held. */
-static void edu_file_push(struct edu_file *ef, const struct edu_event *ev)
+/**
+ * edu_events_watch() - a file's work on each event changed
+ * @ef: the file
+ *
+ * Called with events_lock held after the file gets or loses a ring, an
+ * eventfd, SIGIO or a signal: it is visited on each event while it has
+ * any of them (and is open).
+ */
+void edu_events_watch(struct edu_file *ef)
 {
-	unsigned int tail;
+	bool notify = ef->ring || READ_ONCE(ef->fasync) || ef->sig_pid;
+	unsigned int i;
 
-	if (ef->count == ef->len) {
-		/* Full: drop the oldest. */
-		ef->head = (ef->head + 1) % ef->len;
-		ef->count--;
-		ef->lost++;
-		edu_count(ef->edu, events_dropped);
-	}
-	tail = (ef->head + ef->count) % ef->len;
-	ef->queue[tail] = *ev;
-	ef->count++;
+	for (i = 0; i < EDU_EVFD_CLASSES && !notify; i++)
+		notify = ef->evfd[i];
+	if (list_empty(&ef->node))
+		notify = false;
+	if (notify == ef->notify)
+		return;
+	ef->notify = notify;
+	if (notify)
+		list_add_tail(&ef->notify_node, &ef->edu->notify_files);
+	else
+		list_del(&ef->notify_node);
+}
+
+/*
+ * Called with events_lock held, before the file's ring is set: its queue
+ * keeps what it holds, and gets no more.
+ */
+void edu_events_queue_close(struct edu_file *ef)
+{
+	ef->queue_end = ef->edu->event_seq + 1;
 }
 
 /*
@@ -111,22 +177,17 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 	spin_lock_irqsave(&edu->events_lock, flags);
 	ev.seq = ++edu->event_seq;
 	trace_edu_event_post(edu->id, ev.seq, type, irq_status, value);
-	edu->recent[edu->recent_count++ % EDU_RECENT_EVENTS] = ev;
+	edu->event_log[ev.seq % EDU_EVENT_LOG_LEN] = ev;
 	edu_defer(edu, &ev);
-	list_for_each_entry(ef, &edu->files, node) {
-		if (ef->ring) {
+	list_for_each_entry(ef, &edu->notify_files, notify_node) {
+		if (ef->ring)
 			edu_ring_push(ef, &ev, i);
-		} else {
-			edu_file_push(ef, &ev);
-			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_QUEUE,
-						i, 0, ef->count, ef->lost);
-		}
 		edu_eventfd_signal(ef, &ev);
-		wake_up_interruptible(&ef->wait);
-		if (ef->fasync)
+		if (READ_ONCE(ef->fasync)) {
 			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_SIGIO,
 						i, 0, 0, 0);
-		kill_fasync(&ef->fasync, SIGIO, POLL_IN);
+			kill_fasync(&ef->fasync, SIGIO, POLL_IN);
+		}
 		if (ef->sig_pid) {
 			ret = edu_send_signal(ef->sig_pid, ef->signo);
 			trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_SIGNAL,
@@ -140,6 +201,11 @@ void edu_events_post(struct edu_dev *edu, u32 type, u32 irq_status, u32 value)
 					pid_nr(edu->dbg_sig_pid), ret, 0, 0);
 	}
 	spin_unlock_irqrestore(&edu->events_lock, flags);
+	/*
+	 * Every reader and poller, of every file: an exclusive waiter
+	 * (EPOLLEXCLUSIVE) of one file must not take another file's wake-up.
+	 */
+	wake_up_interruptible_all(&edu->events_wait);
 }
 
 /* Events one run of the work sends before it makes way for other work. */
@@ -178,11 +244,25 @@ static void edu_deferred_work(struct work_struct *work)
 	spin_unlock_irq(&edu->events_lock);
 }
 
-void edu_events_init(struct edu_dev *edu)
+int edu_events_init(struct edu_dev *edu)
 {
+	BUILD_BUG_ON(!is_power_of_2(EDU_EVENT_LOG_LEN));
+	edu->event_log = kvcalloc(EDU_EVENT_LOG_LEN, sizeof(*edu->event_log),
+				  GFP_KERNEL);
+	if (!edu->event_log)
+		return -ENOMEM;
 	spin_lock_init(&edu->events_lock);
 	INIT_LIST_HEAD(&edu->files);
+	INIT_LIST_HEAD(&edu->notify_files);
+	init_waitqueue_head(&edu->events_wait);
 	INIT_WORK(&edu->deferred_work, edu_deferred_work);
+	return 0;
+}
+
+/* With the device's last reference: no file is open. */
+void edu_events_free(struct edu_dev *edu)
+{
+	kvfree(edu->event_log);
 }
 
 /*
@@ -207,60 +287,83 @@ void edu_events_shutdown(struct edu_dev *edu)
 {
 	struct edu_file *ef;
 
+	/* Every file: one may be between fasync_helper() and its watch. */
 	spin_lock_irq(&edu->events_lock);
 	list_for_each_entry(ef, &edu->files, node) {
 		edu_ring_kill(ef);
-		wake_up_interruptible_all(&ef->wait);
 		kill_fasync(&ef->fasync, SIGIO, POLL_HUP);
 	}
 	spin_unlock_irq(&edu->events_lock);
+	wake_up_interruptible_all(&edu->events_wait);
 	edu_eventfd_shutdown(edu);
 }
 
 /*
- * Takes the oldest event off the queue, then copies it out with no lock
- * held: each record goes to one reader only, even with several readers on
- * one file. A copy that faults puts the record back in front, so nothing
- * is lost, unless new events filled the queue meanwhile: then it counts as
- * dropped, as the oldest.
+ * Takes the oldest event of the file's queue, then copies it out with no
+ * lock held: each record goes to one reader only, even with several
+ * readers on one file. A copy that faults gives the record back, so
+ * nothing is lost, unless another reader of the file took a later one
+ * meanwhile: then it counts as dropped. The trace is of the taking: a
+ * record given back is traced again when it is read again.
  */
 static int edu_events_pop(struct edu_file *ef, char __user *ubuf)
 {
 	struct edu_dev *edu = ef->edu;
 	struct edu_event ev;
+	u64 seq;
 
 	spin_lock_irq(&edu->events_lock);
-	if (!ef->count) {
+	edu_queue_trim(ef);
+	seq = ef->next_seq;
+	if (seq == edu_queue_end(ef)) {
 		spin_unlock_irq(&edu->events_lock);
 		return 0;
 	}
-	ev = ef->queue[ef->head];
+	ev = edu->event_log[seq % EDU_EVENT_LOG_LEN];
 	ev.lost = ef->lost;
-	ef->head = (ef->head + 1) % ef->len;
-	ef->count--;
+	ef->next_seq++;
 	ef->lost = 0;
+	trace_edu_event_deliver(edu->id, ev.seq, EDU_TR_CH_QUEUE, 0, 0,
+				edu_queue_end(ef) - ef->next_seq, ev.lost);
 	spin_unlock_irq(&edu->events_lock);
 
 	if (!copy_to_user(ubuf, &ev, sizeof(ev)))
 		return 1;
 
 	spin_lock_irq(&edu->events_lock);
-	ef->lost += ev.lost;
-	if (ef->count < ef->len) {
-		ef->head = (ef->head + ef->len - 1) % ef->len;
-		ef->queue[ef->head] = ev;
-		ef->count++;
+	ef->lost = min_t(u64, (u64)ef->lost + ev.lost, U32_MAX);
+	if (ef->next_seq == seq + 1) {
+		/* Back in front (if the log overwrote it, the next read trims it). */
+		ef->next_seq = seq;
 	} else {
-		ef->lost++;
+		ef->lost = min_t(u64, (u64)ef->lost + 1, U32_MAX);
 		edu_count(edu, events_dropped);
 	}
 	spin_unlock_irq(&edu->events_lock);
+	/* Another reader may have found the queue empty and gone to sleep. */
+	wake_up_interruptible_all(&edu->events_wait);
 	return -EFAULT;
+}
+
+/*
+ * Without the lock, for poll() and waits: the file's queue holds a record
+ * (unless the log overwrote it meanwhile: read() then finds it lost).
+ */
+static bool edu_queue_ready(struct edu_file *ef)
+{
+	u64 end;
+
+	/* Pairs with the store-release of the ring, after queue_end. */
+	if (edu_has_ring(ef))
+		end = READ_ONCE(ef->queue_end);
+	else
+		end = READ_ONCE(ef->edu->event_seq) + 1;
+	return READ_ONCE(ef->next_seq) != end;
 }
 
 static bool edu_events_ready(struct edu_file *ef)
 {
-	return READ_ONCE(ef->count) || READ_ONCE(ef->edu->dead) ||
+	return edu_queue_ready(ef) || READ_ONCE(ef->edu->dead) ||
 	       edu_has_ring(ef);
 }
 
@@ -305,7 +408,8 @@ ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
 
 		if (nonblock)
 			return -EAGAIN;
-		ret = wait_event_interruptible(ef->wait, edu_events_ready(ef));
+		ret = wait_event_interruptible(ef->edu->events_wait,
+					       edu_events_ready(ef));
 		if (ret)
 			return ret;
 	}
@@ -316,10 +420,10 @@ __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
 {
 	__poll_t mask = 0;
 
-	poll_wait(file, &ef->wait, wait);
+	poll_wait(file, &ef->edu->events_wait, wait);
 	if (READ_ONCE(ef->edu->dead))
 		return EPOLLERR | EPOLLHUP;
-	if (READ_ONCE(ef->count) || edu_ring_ready(ef))
+	if (edu_queue_ready(ef) || edu_ring_ready(ef))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
@@ -330,9 +434,13 @@ static bool edu_signal_ok(int signo)
 	       signo != SIGSTOP;
 }
 
-/* Replaces a (struct pid, signal) registration under events_lock. */
-static void edu_swap_signal(struct edu_dev *edu, struct pid **slot, int *signo_slot,
-			    struct pid *pid, int signo)
+/*
+ * Replaces a (struct pid, signal) registration under events_lock: of @ef,
+ * or of the device (debugfs) when @ef is NULL.
+ */
+static void edu_swap_signal(struct edu_dev *edu, struct edu_file *ef,
+			    struct pid **slot, int *signo_slot, struct pid *pid,
+			    int signo)
 {
 	struct pid *old;
 
@@ -340,6 +448,8 @@ static void edu_swap_signal(struct edu_dev *edu, struct pid **slot, int *signo_s
 	old = *slot;
 	*slot = pid;
 	*signo_slot = signo;
+	if (ef)
+		edu_events_watch(ef);
 	spin_unlock_irq(&edu->events_lock);
 	put_pid(old);
 }
@@ -363,7 +473,7 @@ int edu_events_set_debug_signal(struct edu_dev *edu, pid_t nr, int signo)
 		if (!pid)
 			return -ESRCH;
 	}
-	edu_swap_signal(edu, &edu->dbg_sig_pid, &edu->dbg_signo, pid,
+	edu_swap_signal(edu, NULL, &edu->dbg_sig_pid, &edu->dbg_signo, pid,
 			nr ? signo : 0);
 	return 0;
 }
@@ -383,7 +493,7 @@ int edu_events_set_signal(struct edu_file *ef, int signo)
 		return -EINVAL;
 	if (signo)
 		pid = get_pid(task_tgid(current));
-	edu_swap_signal(ef->edu, &ef->sig_pid, &ef->signo, pid, signo);
+	edu_swap_signal(ef->edu, ef, &ef->sig_pid, &ef->signo, pid, signo);
 	return 0;
 }
 

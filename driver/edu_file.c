@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An open /dev/eduN: its event queue and its DMA page, which mmap() maps
- * (the zero-copy path). The page is the file's, not the device's: it is
+ * An open /dev/eduN: its place in the event log, and its DMA page, which
+ * mmap() maps (the zero-copy path). The page is the file's, not the device's: it is
  * allocated on first use, DMA-mapped only while a transfer runs, and freed
  * without the device when the last reference goes (a user mapping holds one
  * of its own), so it may safely outlive remove(). Mappings are shared, one
@@ -14,8 +14,11 @@
 
 #include "edu.h"
 
-/* Events an open file can hold before the oldest are dropped. */
-unsigned int edu_event_queue_len = 64;
+/*
+ * Events an open file can hold before the oldest are dropped: the whole
+ * log by default (a file's queue costs no memory of its own).
+ */
+unsigned int edu_event_queue_len = EDU_EVENT_LOG_LEN;
 
 struct edu_file *edu_file_alloc(struct edu_dev *edu)
 {
@@ -25,17 +28,11 @@ struct edu_file *edu_file_alloc(struct edu_dev *edu)
 	if (!ef)
 		return NULL;
 
-	ef->len = READ_ONCE(edu_event_queue_len);
-	/* Charged to the opener: anyone may open the device to watch it. */
-	ef->queue = kcalloc(ef->len, sizeof(*ef->queue), GFP_KERNEL_ACCOUNT);
-	if (!ef->queue) {
-		kfree(ef);
-		return NULL;
-	}
-
+	ef->len = clamp_t(unsigned int, READ_ONCE(edu_event_queue_len), 1,
+			  EDU_EVENT_LOG_LEN);
 	kref_init(&ef->ref);
 	INIT_LIST_HEAD(&ef->node);
-	init_waitqueue_head(&ef->wait);
+	INIT_LIST_HEAD(&ef->notify_node);
 	get_device(&edu->dev);
 	ef->edu = edu;
 	return ef;
@@ -50,7 +47,6 @@ static void edu_file_release(struct kref *ref)
 		__free_page(ef->page);
 	edu_ring_release(ef);
 	put_pid(ef->sig_pid);
-	kfree(ef->queue);
 	kfree(ef);
 	put_device(&edu->dev);
 }

@@ -201,9 +201,12 @@ int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup __user *argp)
 		goto err_free;
 	spin_lock_irq(&edu->events_lock);
 	busy = ef->ring;
-	if (!busy)
+	if (!busy) {
+		edu_events_queue_close(ef);
 		/* mmap() and poll() read it without the lock. */
 		smp_store_release(&ef->ring, ring);
+		edu_events_watch(ef);
+	}
 	spin_unlock_irq(&edu->events_lock);
 	edu_leave(edu);
 	if (busy) {
@@ -211,7 +214,7 @@ int edu_ring_setup(struct edu_file *ef, struct edu_ring_setup __user *argp)
 		goto err_free;
 	}
 	/* A reader asleep on the empty queue now gets EINVAL. */
-	wake_up_interruptible_all(&ef->wait);
+	wake_up_interruptible_all(&edu->events_wait);
 	return 0;
 
 err_free:
@@ -244,7 +247,7 @@ int edu_ring_consume(struct edu_file *ef, u32 consumer)
 
 /*
  * Called with events_lock held, from any context. @target: the file's place
- * in the device's list, for the trace.
+ * among the device's files visited on each event, for the trace.
  */
 void edu_ring_push(struct edu_file *ef, const struct edu_event *ev, int target)
 {

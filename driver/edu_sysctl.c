@@ -79,7 +79,7 @@ static int edu_uint_handler(struct ctl_table *table, int write, void *buffer,
 
 static unsigned int dma_timeout_min = 10, dma_timeout_max = 60000;
 static unsigned int irq_timeout_min = 10, irq_timeout_max = 60000;
-static unsigned int queue_len_min = 1, queue_len_max = 4096;
+static unsigned int queue_len_min = 1, queue_len_max = EDU_EVENT_LOG_LEN;
 static unsigned int log_level_max = EDU_LOG_DEBUG;
 static unsigned int upload_timeout_min = 1, upload_timeout_max = 3600;
 static unsigned int upcall_timeout_min = 100, upcall_timeout_max = 600000;

@@ -146,9 +146,10 @@ TRACE_EVENT(edu_event_post,
 );
 
 /*
- * One channel's delivery of one event. target: the file's place in the
- * device's list (queue, sigio, ring), the class (eventfd), or the process
- * ID (signals). queued: what waits in that queue or ring now; lost: dropped
+ * One channel's delivery of one event. target: the file's place among the
+ * files visited on each event (sigio, ring), the class (eventfd), the
+ * process ID (signals), 0 for a queue (traced when read(2) takes the
+ * record). queued: what waits in that queue or ring now; lost: dropped
  * from it and not yet reported.
  */
 TRACE_EVENT(edu_event_deliver,

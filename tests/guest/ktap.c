@@ -38,10 +38,16 @@ int list_has(const char *list, const char *name)
 	return 0;
 }
 
+/*
+ * SKIP_TESTS=NAME,... (the debug lane, for its time budget): tests this
+ * lane leaves to the others.
+ */
 static int selected(const struct test_case *test)
 {
-	const char *list = getenv("EDU_TESTS");
+	const char *list = getenv("EDU_TESTS"), *skip = getenv("SKIP_TESTS");
 
+	if (skip && list_has(skip, test->name))
+		return 0;
 	return !list || !*list || list_has(list, test->name);
 }
 
@@ -217,8 +223,12 @@ void ktap_run(const char *prefix, const struct test_case *tests)
 		long long start;
 		int ret;
 
-		if (!selected(tests))
+		if (!selected(tests)) {
+			if (getenv("SKIP_TESTS") && list_has(getenv("SKIP_TESTS"), tests->name))
+				diag("%s.%s: left to the other lanes (SKIP_TESTS)", prefix,
+				     tests->name);
 			continue;
+		}
 		start = clock_ms();
 		ret = run_isolated(tests);
 		/* For the time budget (docs/testing.md): where a lane's minutes go. */

@@ -388,20 +388,28 @@ static long long deferred_dropped(const char *name)
 	return read_text(path, val, sizeof(val)) ? -1 : atoll(val);
 }
 
+#define QUEUE_LEN_KEY "/proc/sys/dev/edu/event_queue_len"
+
 static int test_events_overflow(void)
 {
 	struct edu_info info;
 	struct edu_stats before, after;
 	struct edu_event ev;
-	int slow = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
-	int fast = edu_open_dev("edu0", O_RDWR);
+	int slow, fast = edu_open_dev("edu0", O_RDWR);
 	unsigned int i, extra = 5, got = 0;
 	__u64 first_seq = 0, prev = 0;
 	long long deferred = deferred_dropped("edu0");
+	char len[16];
 
+	/* A short queue for the slow file: 64 events fill it in no time. */
+	CHECK(read_text(QUEUE_LEN_KEY, len, sizeof(len)) == 0, "event_queue_len");
+	CHECK(write_text(QUEUE_LEN_KEY, "64", 2) == 0, "set event_queue_len");
+	slow = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
+	write_text(QUEUE_LEN_KEY, len, strlen(len));
 	CHECK(slow >= 0 && fast >= 0, "open");
+	CHECK(ioctl(slow, EDU_IOC_INFO, &info) == 0 && info.queue_len == 64, "queue_len %u",
+	      info.queue_len);
 	CHECK(deferred >= 0, "debugfs deferred_dropped");
-	CHECK(ioctl(slow, EDU_IOC_INFO, &info) == 0, "info");
 	CHECK(ioctl(slow, EDU_IOC_GET_STATS, &before) == 0, "stats");
 	for (i = 0; i < info.queue_len + extra; i++) {
 		CHECK(raise_irq(fast, 0x1000) == 0, "raise");
@@ -440,6 +448,88 @@ static int test_events_overflow(void)
 }
 
 /* select(2) and epoll(7) report readability exactly when an event is queued. */
+/*
+ * Raises events, paced by the first file, then every file must hold them
+ * all: consecutive records, none lost, up to the same last one.
+ */
+static int many_files_check(const int *fds, int files, int events)
+{
+	struct edu_event ev;
+	__u64 last = 0, prev;
+	int i, k, got;
+
+	for (k = 0; k < events; k++) {
+		CHECK(raise_irq(fds[0], 0x1000) == 0, "raise");
+		CHECK(next_event(fds[0], 2000, &ev) == 0, "file 0: no event %d", k);
+		last = ev.seq;
+	}
+	for (i = 1; i < files; i++) {
+		for (got = 0, prev = 0; read(fds[i], &ev, sizeof(ev)) == sizeof(ev); got++) {
+			CHECK(!ev.lost && (!prev || ev.seq == prev + 1), "file %d: seq %llu after %llu, "
+			      "lost %u", i, (unsigned long long)ev.seq, (unsigned long long)prev, ev.lost);
+			prev = ev.seq;
+		}
+		CHECK(errno == EAGAIN, "file %d: %s", i, strerror(errno));
+		CHECK(got >= events && prev == last, "file %d: %d records up to seq %llu, want %d "
+		      "up to %llu", i, got, (unsigned long long)prev, events, (unsigned long long)last);
+	}
+	return 0;
+}
+
+/* Every one of many files gets every event, in order, none lost. */
+static int test_events_many_files(void)
+{
+	enum { FILES = 200 };
+	static int fds[FILES];
+	int i, ret = -1;
+
+	for (i = 0; i < FILES; i++) {
+		fds[i] = edu_open_dev("edu0", O_RDONLY | O_NONBLOCK);
+		if (fds[i] < 0) {
+			diag("open file %d: %s", i, strerror(-fds[i]));
+			break;
+		}
+	}
+	if (i == FILES)
+		ret = many_files_check(fds, FILES, 20);
+	while (i-- > 0)
+		close(fds[i]);
+	return ret;
+}
+
+/* A file's drops count in events_dropped when it closes without reading them. */
+static int test_events_dropped_unread(void)
+{
+	struct edu_stats before, after;
+	struct edu_event ev;
+	long long deferred = deferred_dropped("edu0");
+	int slow, fast = edu_open_dev("edu0", O_RDWR), i;
+	char len[16];
+
+	CHECK(read_text(QUEUE_LEN_KEY, len, sizeof(len)) == 0, "event_queue_len");
+	CHECK(write_text(QUEUE_LEN_KEY, "4", 1) == 0, "set event_queue_len");
+	slow = edu_open_dev("edu0", O_RDONLY);
+	write_text(QUEUE_LEN_KEY, len, strlen(len));
+	CHECK(slow >= 0 && fast >= 0, "open");
+	CHECK(ioctl(fast, EDU_IOC_GET_STATS, &before) == 0, "stats");
+	for (i = 0; i < 10; i++) {
+		CHECK(raise_irq(fast, 0x1000) == 0, "raise");
+		CHECK(next_event(fast, 2000, &ev) == 0, "no event %d", i);
+	}
+	/* A late event of the probe's firmware load reached both files too. */
+	while (next_event(fast, 0, &ev) == 0)
+		i++;
+	close(slow);
+	CHECK(ioctl(fast, EDU_IOC_GET_STATS, &after) == 0, "stats");
+	deferred = deferred_dropped("edu0") - deferred;
+	/* i events in a queue of 4: i - 4 dropped, none of them ever read. */
+	CHECK(after.events_dropped - before.events_dropped == i - 4 + (unsigned long long)deferred,
+	      "dropped %llu: %d by the file, %lld by the deferred ring",
+	      (unsigned long long)(after.events_dropped - before.events_dropped), i - 4, deferred);
+	close(fast);
+	return 0;
+}
+
 static int test_events_select_epoll(void)
 {
 	struct epoll_event ee = { .events = EPOLLIN }, got;
@@ -705,6 +795,8 @@ const struct test_case chardev_tests[] = {
 	TEST(events_each_once),
 	TEST(events_from_engines),
 	TEST(events_overflow),
+	TEST(events_many_files),
+	TEST(events_dropped_unread),
 	TEST(events_select_epoll),
 	TEST(events_read_rules),
 	TEST(raise_needs_privilege),

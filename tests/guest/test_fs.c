@@ -360,7 +360,7 @@ static int test_sysctl_values(void)
 {
 	static const struct { const char *key, *def; } keys[] = {
 		{ "dma_timeout_ms", "1000" }, { "irq_timeout_ms", "1000" },
-		{ "event_queue_len", "64" }, { "log_level", "1" },
+		{ "event_queue_len", "4096" }, { "log_level", "1" },
 		{ "firmware_upload_timeout_s", "60" },
 		{ "upcall_helper", "/usr/libexec/edu/edu-upcall" },
 		{ "uevent_burst", "10" }, { "uevent_interval_ms", "5000" },
@@ -438,7 +438,7 @@ static int test_sysctl_queue_len(void)
 
 	CHECK(put(SYSCTL "event_queue_len", "8") == 0, "set");
 	fd = edu_open_dev("edu0", O_RDWR);
-	put(SYSCTL "event_queue_len", "64");
+	put(SYSCTL "event_queue_len", "4096");
 	CHECK(fd >= 0, "open");
 	CHECK(ioctl(fd, EDU_IOC_INFO, &info) == 0 && info.queue_len == 8,
 	      "queue_len %u", info.queue_len);

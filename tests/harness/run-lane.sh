@@ -5,7 +5,7 @@
 #
 # Usage: run-lane.sh LANE KERNEL INITRD OUT [TIMEOUT]
 # Environment: EDU_TESTS, HOTPLUG_MODES, FUZZ_SECONDS, FUZZ_SEED, FUZZ_ROUNDS, FUZZ_TRACE, STRESS_SECONDS, STRESS_WORKERS,
-# SOAK_RELOADS, SOAK_REBINDS, HOTPLUG_CYCLES, INTX_GROUPS, SKIP_GROUPS (passed to the suite, docs/testing.md);
+# SOAK_RELOADS, SOAK_REBINDS, HOTPLUG_CYCLES, INTX_GROUPS, SKIP_GROUPS, SKIP_TESTS (passed to the suite, docs/testing.md);
 # HOTPLUG_AGENT (the built tests/harness/hotplug-agent; without it the
 # hotplug tests fail); KERNEL_ARGS (more kernel parameters); EDU_COUNT, ACCEL, MEM, IOMMU (see qemu/run.sh; with IOMMU=1
 # the lane proves, as iommu_active, that the devices' DMA was translated);
@@ -37,7 +37,7 @@ report() {	# report OK|FAIL NAME [DETAIL...]
 # The suite's knobs reach it through the kernel command line (init passes
 # unknown parameters on as environment variables).
 params="EDU_MODE=test EDU_COUNT=$count${KERNEL_ARGS:+ $KERNEL_ARGS}"
-for v in EDU_TESTS HOTPLUG_MODES FUZZ_SECONDS FUZZ_SEED FUZZ_ROUNDS FUZZ_TRACE STRESS_SECONDS STRESS_WORKERS SOAK_RELOADS SOAK_REBINDS HOTPLUG_CYCLES INTX_GROUPS SKIP_GROUPS; do
+for v in EDU_TESTS HOTPLUG_MODES FUZZ_SECONDS FUZZ_SEED FUZZ_ROUNDS FUZZ_TRACE STRESS_SECONDS STRESS_WORKERS SOAK_RELOADS SOAK_REBINDS HOTPLUG_CYCLES INTX_GROUPS SKIP_GROUPS SKIP_TESTS; do
 	[ -n "${!v:-}" ] && params+=" $v=${!v}"
 done
 
