@@ -35,9 +35,10 @@ static const struct {
 #define MODE_GROUPS (sizeof(mode_groups) / sizeof(mode_groups[0]))
 
 /*
- * INTX_GROUPS=core,chardev,signals (the debug lane, for its time budget):
- * after the reload in INTx mode, only those groups, the ones whose paths
- * differ with the interrupt mode. Default: all.
+ * INTX_GROUPS=core,signals (the debug lane, for its time budget): after
+ * the reload in INTx mode, only those groups, whose interrupts (factorial,
+ * raised bits, each signal) cover the paths that differ with the interrupt
+ * mode. Default: all.
  */
 static int in_intx(const char *group)
 {
