@@ -127,7 +127,9 @@ struct edu_ring;
  * @stats: driver statistics
  * @node: in the driver's device list (procfs), under edu_devices_lock
  * @open_files: files open on /dev/eduN
- * @irqs_kn: sysfs node of stats/irqs, notified on every interrupt
+ * @irqs_kn: sysfs node of stats/irqs, notified on an interrupt
+ * @irqs_armed: the next interrupt notifies stats/irqs: it was read since
+ *	the last notification, or never notified
  * @debugfs: /sys/kernel/debug/edu/eduN
  * @dbg_closing: remove() has begun: long debugfs writes stop early
  * @faults: injected faults
@@ -204,6 +206,7 @@ struct edu_dev {
 	struct list_head node;
 	atomic_t open_files;
 	struct kernfs_node *irqs_kn;
+	atomic_t irqs_armed;
 	struct dentry *debugfs;
 	bool dbg_closing;
 	struct edu_faults faults;
@@ -435,11 +438,13 @@ extern unsigned int edu_routes_allow_remote;
 int edu_routes_init(void);
 void edu_routes_exit(void);
 void edu_routes_event(const struct edu_event *ev);
+bool edu_routes_wanted(void);
 
 /* edu_netlink.c */
 int edu_netlink_init(void);
 void edu_netlink_exit(void);
 void edu_netlink_event(struct edu_dev *edu, const struct edu_event *ev);
+bool edu_netlink_wanted(void);
 
 /* edu_debugfs.c */
 void edu_debugfs_init(void);

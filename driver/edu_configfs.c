@@ -31,6 +31,14 @@ unsigned int edu_routes_allow_remote;
 
 static LIST_HEAD(edu_routes);
 static DEFINE_MUTEX(edu_routes_lock);	/* edu_routes; taken before route->lock */
+/* Routes in edu_routes, read from the interrupt handler without the lock. */
+static atomic_t edu_routes_enabled = ATOMIC_INIT(0);
+
+/* Any context: an event now would reach a route, or might. */
+bool edu_routes_wanted(void)
+{
+	return atomic_read(&edu_routes_enabled);
+}
 
 static struct edu_route *to_route(struct config_item *item)
 {
@@ -116,8 +124,10 @@ static void edu_route_disable(struct edu_route *r)
 	mutex_lock(&edu_routes_lock);
 	mutex_lock(&r->lock);
 	was = r->enabled;
-	if (was)
+	if (was) {
 		list_del_init(&r->node);
+		atomic_dec(&edu_routes_enabled);
+	}
 	r->enabled = false;
 	mutex_unlock(&r->lock);
 	mutex_unlock(&edu_routes_lock);
@@ -157,6 +167,7 @@ static int edu_route_enable(struct edu_route *r)
 		goto out;
 	r->enabled = true;
 	list_add_tail(&r->node, &edu_routes);
+	atomic_inc(&edu_routes_enabled);
 out:
 	mutex_unlock(&r->lock);
 	mutex_unlock(&edu_routes_lock);

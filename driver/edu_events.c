@@ -129,11 +129,13 @@ static int edu_send_signal(struct pid *pid, int signo)
 
 /*
  * Called with events_lock held: queues the event for the channels that
- * send from process context. A full ring drops its oldest.
+ * send from process context, if anyone is there: a work item per event
+ * would wake a kernel thread on every interrupt, next to the reader being
+ * woken, for nobody. A full ring drops its oldest.
  */
 static void edu_defer(struct edu_dev *edu, const struct edu_event *ev)
 {
-	if (edu->events_closed)
+	if (edu->events_closed || !(edu_netlink_wanted() || edu_routes_wanted()))
 		return;
 	if (edu->deferred_count == EDU_DEFERRED_EVENTS) {
 		edu->deferred_head = (edu->deferred_head + 1) % EDU_DEFERRED_EVENTS;

@@ -352,6 +352,12 @@ static int edu_netlink_send(const struct edu_event *ev)
 	return genlmsg_multicast(&edu_family, msg, 0, EDU_MCGRP_EVENTS, GFP_KERNEL);
 }
 
+/* Any context: someone listens to "events" now. */
+bool edu_netlink_wanted(void)
+{
+	return genl_has_listeners(&edu_family, &init_net, EDU_MCGRP_EVENTS);
+}
+
 /* Multicasts one event to "events"; from the deferred work, never an IRQ. */
 void edu_netlink_event(struct edu_dev *edu, const struct edu_event *ev)
 {
