@@ -25,8 +25,13 @@ static int edu_irq_handle(struct edu_dev *edu, u32 status)
 	/* Acknowledge first, so a new raise after this is not lost. */
 	edu_write(edu, EDU_REG_IRQ_ACK, status);
 	edu_count(edu, irqs);
-	/* Pollers of stats/irqs wake (any context is fine for this). */
-	if (edu->irqs_kn)
+	/*
+	 * Pollers of stats/irqs wake, once until the file is read again: a
+	 * notification also queues kernfs' fsnotify work, which would wake a
+	 * kernel thread on every interrupt even with nobody polling. The
+	 * exchange orders the count before it (edu_stat_show() pairs).
+	 */
+	if (edu->irqs_kn && atomic_xchg(&edu->irqs_armed, 0))
 		sysfs_notify_dirent(edu->irqs_kn);
 
 	/* Fault injection: acknowledged, then forgotten as if lost. */

@@ -200,8 +200,16 @@ static ssize_t edu_stat_show(struct device *dev, struct device_attribute *attr,
 {
 	struct edu_stat_attribute *sa =
 		container_of(attr, struct edu_stat_attribute, dattr);
-	atomic64_t *counter = (void *)&to_edu_dev(dev)->stats + sa->offset;
+	struct edu_dev *edu = to_edu_dev(dev);
+	atomic64_t *counter = (void *)&edu->stats + sa->offset;
 
+	/*
+	 * Reading irqs asks for the next interrupt's notification; the full
+	 * barrier of the exchange orders it before the count is read, so an
+	 * interrupt either is in the value shown or notifies.
+	 */
+	if (sa->offset == offsetof(struct edu_counters, irqs))
+		atomic_xchg(&edu->irqs_armed, 1);
 	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
 }
 
@@ -265,6 +273,8 @@ void edu_sysfs_setup(struct edu_dev *edu)
 	stats = sysfs_get_dirent(edu->dev.kobj.sd, "stats");
 	if (!stats)
 		return;
+	/* An inotify watcher that has not read yet hears the first one. */
+	atomic_set(&edu->irqs_armed, 1);
 	edu->irqs_kn = sysfs_get_dirent(stats, "irqs");
 	sysfs_put(stats);
 }
