@@ -31,13 +31,13 @@ unsigned int edu_routes_allow_remote;
 
 static LIST_HEAD(edu_routes);
 static DEFINE_MUTEX(edu_routes_lock);	/* edu_routes; taken before route->lock */
-/* Routes in edu_routes, read from the interrupt handler without the lock. */
+/* Routes in edu_routes: changed under edu_routes_lock, read without it. */
 static atomic_t edu_routes_enabled = ATOMIC_INIT(0);
 
 /* Any context: an event now would reach a route, or might. */
 bool edu_routes_wanted(void)
 {
-	return atomic_read(&edu_routes_enabled);
+	return atomic_read(&edu_routes_enabled) > 0;
 }
 
 static struct edu_route *to_route(struct config_item *item)

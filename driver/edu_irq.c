@@ -12,6 +12,8 @@
 
 static int edu_irq_handle(struct edu_dev *edu, u32 status)
 {
+	struct kernfs_node *irqs_kn;
+
 	/*
 	 * Zero: a sharer's interrupt. All ones: the device is gone, unless it
 	 * still identifies itself, since every bit can be raised (left
@@ -31,8 +33,9 @@ static int edu_irq_handle(struct edu_dev *edu, u32 status)
 	 * kernel thread on every interrupt even with nobody polling. The
 	 * exchange orders the count before it (edu_stat_show() pairs).
 	 */
-	if (edu->irqs_kn && atomic_xchg(&edu->irqs_armed, 0))
-		sysfs_notify_dirent(edu->irqs_kn);
+	irqs_kn = READ_ONCE(edu->irqs_kn);
+	if (irqs_kn && atomic_xchg(&edu->irqs_armed, 0))
+		sysfs_notify_dirent(irqs_kn);
 
 	/* Fault injection: acknowledged, then forgotten as if lost. */
 	if (atomic_dec_if_positive(&edu->faults.drop_irqs) >= 0) {

@@ -273,9 +273,10 @@ void edu_sysfs_setup(struct edu_dev *edu)
 	stats = sysfs_get_dirent(edu->dev.kobj.sd, "stats");
 	if (!stats)
 		return;
-	/* An inotify watcher that has not read yet hears the first one. */
+	/* An inotify watcher that has not read yet hears the first interrupt. */
 	atomic_set(&edu->irqs_armed, 1);
-	edu->irqs_kn = sysfs_get_dirent(stats, "irqs");
+	/* The release publishes the node to the handler after that. */
+	smp_store_release(&edu->irqs_kn, sysfs_get_dirent(stats, "irqs"));
 	sysfs_put(stats);
 }
 
