@@ -10,10 +10,23 @@
 #include "edu.h"
 #include "edu_trace.h"
 
+/*
+ * Pollers of stats/irqs wake, once until the file is read again: a
+ * notification also queues kernfs' fsnotify work, which would wake a kernel
+ * thread on every interrupt even with nobody polling. Called last, so a
+ * woken poller finds the interrupt's counters and event in place. The
+ * exchange orders the count before it (edu_stat_show() pairs).
+ */
+static void edu_irqs_notify(struct edu_dev *edu)
+{
+	struct kernfs_node *irqs_kn = READ_ONCE(edu->irqs_kn);
+
+	if (irqs_kn && atomic_xchg(&edu->irqs_armed, 0))
+		sysfs_notify_dirent(irqs_kn);
+}
+
 static int edu_irq_handle(struct edu_dev *edu, u32 status)
 {
-	struct kernfs_node *irqs_kn;
-
 	/*
 	 * Zero: a sharer's interrupt. All ones: the device is gone, unless it
 	 * still identifies itself, since every bit can be raised (left
@@ -27,19 +40,11 @@ static int edu_irq_handle(struct edu_dev *edu, u32 status)
 	/* Acknowledge first, so a new raise after this is not lost. */
 	edu_write(edu, EDU_REG_IRQ_ACK, status);
 	edu_count(edu, irqs);
-	/*
-	 * Pollers of stats/irqs wake, once until the file is read again: a
-	 * notification also queues kernfs' fsnotify work, which would wake a
-	 * kernel thread on every interrupt even with nobody polling. The
-	 * exchange orders the count before it (edu_stat_show() pairs).
-	 */
-	irqs_kn = READ_ONCE(edu->irqs_kn);
-	if (irqs_kn && atomic_xchg(&edu->irqs_armed, 0))
-		sysfs_notify_dirent(irqs_kn);
 
 	/* Fault injection: acknowledged, then forgotten as if lost. */
 	if (atomic_dec_if_positive(&edu->faults.drop_irqs) >= 0) {
 		edu_count(edu, irqs_dropped);
+		edu_irqs_notify(edu);
 		return EDU_TR_IRQ_DROPPED;
 	}
 	edu_log(edu, EDU_LOG_DEBUG, "interrupt, status 0x%08x\n", status);
@@ -56,6 +61,7 @@ static int edu_irq_handle(struct edu_dev *edu, u32 status)
 		edu_count(edu, irqs_other);
 
 	edu_events_post(edu, EDU_EVENT_INTERRUPT, status, 0);
+	edu_irqs_notify(edu);
 	return EDU_TR_IRQ_HANDLED;
 }
 
