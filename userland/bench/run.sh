@@ -4,8 +4,9 @@
 # edu-bench in it, and write build/bench/: table.txt, bench.json,
 # bench.tsv, dmesg.txt and the plots (gnuplot, the same axes every run).
 # Usage: run.sh VMLINUZ INITRD OUTDIR [TIMEOUT_S]
-# Environment: EDU_BENCH_SAMPLES (per latency figure), EDU_BENCH_GROUPS
-# (space-separated: control events storm fanout data factorial).
+# Environment: EDU_BENCH_SAMPLES (per latency figure), EDU_BENCH_STORM_MS
+# (each storm's length), EDU_BENCH_GROUPS (space-separated: control events
+# storm fanout data factorial).
 set -euo pipefail
 kernel=$1 initrd=$2 out=$3 timeout=${4:-1200}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +16,7 @@ rm -rf "$out"
 mkdir -p "$out/guest"
 params="EDU_MODE=bench"
 [ -n "${EDU_BENCH_SAMPLES:-}" ] && params+=" EDU_BENCH_SAMPLES=$EDU_BENCH_SAMPLES"
+[ -n "${EDU_BENCH_STORM_MS:-}" ] && params+=" EDU_BENCH_STORM_MS=$EDU_BENCH_STORM_MS"
 # The kernel passes one word per variable: groups joined by commas, split in the guest.
 [ -n "${EDU_BENCH_GROUPS:-}" ] && params+=" EDU_BENCH_GROUPS=${EDU_BENCH_GROUPS// /,}"
 EDU_COUNT=6 IOMMU=1 "$root/qemu/run.sh" --headless "$out/guest" --timeout "$timeout" \
