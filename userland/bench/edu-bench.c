@@ -262,8 +262,13 @@ int main(int argc, char **argv)
 
 		for (a = optind; a < argc; a++)
 			want |= !strcmp(argv[a], groups[i].name);
-		if (want)
+		if (want) {
+			uint64_t t0 = now_ns();
+
 			groups[i].run(&cfg);
+			printf("# group %s took %.1f s\n", groups[i].name,
+			       (now_ns() - t0) / 1e9);
+		}
 	}
 	if (json_path && json_object_to_file_ext(json_path, figures,
 						 JSON_C_TO_STRING_PRETTY) < 0) {
