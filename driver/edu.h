@@ -78,6 +78,7 @@ struct edu_dma_pin {
 
 struct edu_file;
 struct edu_ucmd;
+struct iov_iter;
 
 /*
  * io_uring commands for one engine of the device (edu_uring.c): a queue
@@ -364,8 +365,7 @@ void edu_events_free(struct edu_dev *edu);
 void edu_events_watch(struct edu_file *ef);
 void edu_events_queue_close(struct edu_file *ef);
 void edu_events_flush(struct edu_dev *edu);
-ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
-			bool nonblock);
+ssize_t edu_events_read(struct edu_file *ef, struct iov_iter *to, bool nonblock);
 __poll_t edu_events_poll(struct edu_file *ef, struct file *file,
 			 struct poll_table_struct *wait);
 int edu_events_set_signal(struct edu_file *ef, int signo);

@@ -45,6 +45,12 @@ static int edu_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 
 	file->private_data = ef;
+	/*
+	 * A read can be asked not to wait (IOCB_NOWAIT): io_uring then tries
+	 * it inline and waits by poll, instead of parking a worker thread in a
+	 * blocking read for every request.
+	 */
+	file->f_mode |= FMODE_NOWAIT;
 	/* Records, not bytes: no file position, no pread/pwrite. */
 	return stream_open(inode, file);
 }
@@ -67,11 +73,13 @@ static int edu_flush(struct file *file, fl_owner_t id)
 	return 0;
 }
 
-static ssize_t edu_fop_read(struct file *file, char __user *ubuf, size_t count,
-			    loff_t *ppos)
+static ssize_t edu_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	return edu_events_read(file->private_data, ubuf, count,
-			       file->f_flags & O_NONBLOCK);
+	struct file *file = iocb->ki_filp;
+
+	return edu_events_read(file->private_data, to,
+			       (file->f_flags & O_NONBLOCK) ||
+			       (iocb->ki_flags & IOCB_NOWAIT));
 }
 
 static __poll_t edu_poll(struct file *file, struct poll_table_struct *wait)
@@ -271,7 +279,7 @@ static const struct file_operations edu_fops = {
 	.open = edu_open,
 	.release = edu_release,
 	.flush = edu_flush,
-	.read = edu_fop_read,
+	.read_iter = edu_read_iter,
 	.poll = edu_poll,
 	.fasync = edu_fasync,
 	.mmap = edu_mmap,

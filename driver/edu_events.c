@@ -23,6 +23,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 #include "edu.h"
 #include "edu_trace.h"
@@ -308,10 +309,11 @@ void edu_events_shutdown(struct edu_dev *edu)
  * meanwhile: then it counts as dropped. The trace is of the taking: a
  * record given back is traced again when it is read again.
  */
-static int edu_events_pop(struct edu_file *ef, char __user *ubuf)
+static int edu_events_pop(struct edu_file *ef, struct iov_iter *to)
 {
 	struct edu_dev *edu = ef->edu;
 	struct edu_event ev;
+	size_t copied;
 	u64 seq;
 
 	spin_lock_irq(&edu->events_lock);
@@ -329,8 +331,10 @@ static int edu_events_pop(struct edu_file *ef, char __user *ubuf)
 				edu_queue_end(ef) - ef->next_seq, ev.lost);
 	spin_unlock_irq(&edu->events_lock);
 
-	if (!copy_to_user(ubuf, &ev, sizeof(ev)))
+	copied = copy_to_iter(&ev, sizeof(ev), to);
+	if (copied == sizeof(ev))
 		return 1;
+	iov_iter_revert(to, copied);
 
 	spin_lock_irq(&edu->events_lock);
 	ef->lost = min_t(u64, (u64)ef->lost + ev.lost, U32_MAX);
@@ -370,21 +374,20 @@ static bool edu_events_ready(struct edu_file *ef)
 }
 
 /**
- * edu_events_read() - read(2): whole event records, oldest first
+ * edu_events_read() - read(2), readv(2), io_uring: whole records, oldest first
  * @ef: the file
- * @ubuf: user buffer
- * @count: its size; at least one record
- * @nonblock: -EAGAIN instead of waiting when none is queued
+ * @to: where to; at least one record's room
+ * @nonblock: -EAGAIN instead of waiting when none is queued (O_NONBLOCK,
+ *	or IOCB_NOWAIT: io_uring's first try, preadv2()'s RWF_NOWAIT)
  *
  * Return: bytes read, -EINVAL for a buffer smaller than a record or once
  * the file has a ring and nothing queued before it is left, -EAGAIN,
  * -ERESTARTSYS, -EFAULT, or -ENODEV once the device is gone.
  */
-ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
-			bool nonblock)
+ssize_t edu_events_read(struct edu_file *ef, struct iov_iter *to, bool nonblock)
 {
 	const size_t size = sizeof(struct edu_event);
-	size_t done = 0;
+	size_t done = 0, count = iov_iter_count(to);
 	int ret;
 
 	if (count < size)
@@ -395,7 +398,7 @@ ssize_t edu_events_read(struct edu_file *ef, char __user *ubuf, size_t count,
 			return -ENODEV;
 
 		while (done + size <= count) {
-			ret = edu_events_pop(ef, ubuf + done);
+			ret = edu_events_pop(ef, to);
 			if (ret < 0)
 				return done ? done : ret;
 			if (!ret)

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/select.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -685,6 +686,42 @@ static int test_events_read_several(void)
 	return 0;
 }
 
+/*
+ * readv(2) and preadv2(2): a record may straddle the vectors. RWF_NOWAIT
+ * (IOCB_NOWAIT, what io_uring tries first) never waits, even on a blocking
+ * file: EAGAIN when nothing is queued.
+ */
+static int test_events_read_vectors(void)
+{
+	int fd = edu_open_dev("edu0", O_RDWR);
+	struct edu_event ev;
+	struct iovec iov[2] = {
+		{ .iov_base = &ev, .iov_len = 10 },
+		{ .iov_base = (char *)&ev + 10, .iov_len = sizeof(ev) - 10 },
+	};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	unsigned int round;
+	ssize_t n;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	n = preadv2(fd, iov, 2, -1, RWF_NOWAIT);
+	CHECK(n == -1 && errno == EAGAIN, "nothing queued, RWF_NOWAIT: %zd %s", n,
+	      strerror(errno));
+	for (round = 0; round < 2; round++) {
+		CHECK(raise_irq(fd, 0x8000000) == 0, "raise");
+		CHECK(poll(&p, 1, 2000) == 1, "no event");
+		memset(&ev, 0, sizeof(ev));
+		n = round ? readv(fd, iov, 2) : preadv2(fd, iov, 2, -1, RWF_NOWAIT);
+		CHECK(n == (ssize_t)sizeof(ev), "%s: %zd %s", round ? "readv" : "RWF_NOWAIT", n,
+		      strerror(errno));
+		CHECK(ev.size == sizeof(ev) && ev.type == EDU_EVENT_INTERRUPT &&
+		      ev.irq_status == 0x8000000, "record: size %u type %u status %#x", ev.size,
+		      ev.type, ev.irq_status);
+	}
+	close(fd);
+	return 0;
+}
+
 /* A read whose buffer faults puts its record back: nothing is lost. */
 static int test_events_efault_keeps_record(void)
 {
@@ -804,6 +841,7 @@ const struct test_case chardev_tests[] = {
 	TEST(events_two_readers),
 	TEST(events_efault_keeps_record),
 	TEST(events_read_several),
+	TEST(events_read_vectors),
 	TEST(dma_bounce_after_timeout),
 	TEST_END
 };
