@@ -306,8 +306,9 @@ void edu_events_shutdown(struct edu_dev *edu)
  * lock held: each record goes to one reader only, even with several
  * readers on one file. A copy that faults gives the record back, so
  * nothing is lost, unless another reader of the file took a later one
- * meanwhile: then it counts as dropped. The trace is of the taking: a
- * record given back is traced again when it is read again.
+ * meanwhile: then it counts as dropped; a short copy rewinds the iterator.
+ * The trace is of the taking: a record given back is traced again when it
+ * is read again.
  */
 static int edu_events_pop(struct edu_file *ef, struct iov_iter *to)
 {

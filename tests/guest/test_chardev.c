@@ -700,6 +700,7 @@ static int test_events_read_vectors(void)
 		{ .iov_base = (char *)&ev + 10, .iov_len = sizeof(ev) - 10 },
 	};
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	unsigned long long first = 0;
 	unsigned int round;
 	ssize_t n;
 
@@ -715,19 +716,31 @@ static int test_events_read_vectors(void)
 		CHECK(n == (ssize_t)sizeof(ev), "%s: %zd %s", round ? "readv" : "RWF_NOWAIT", n,
 		      strerror(errno));
 		CHECK(ev.size == sizeof(ev) && ev.type == EDU_EVENT_INTERRUPT &&
-		      ev.irq_status == 0x8000000, "record: size %u type %u status %#x", ev.size,
-		      ev.type, ev.irq_status);
+		      ev.irq_status == 0x8000000 && ev.lost == 0,
+		      "record: size %u type %u status %#x lost %u", ev.size, ev.type, ev.irq_status,
+		      ev.lost);
+		if (round)
+			CHECK(ev.seq == first + 1, "seq %llu after %llu", (unsigned long long)ev.seq,
+			      first);
+		first = ev.seq;
 	}
 	close(fd);
 	return 0;
 }
 
-/* A read whose buffer faults puts its record back: nothing is lost. */
+/*
+ * A read whose buffer faults puts its record back: nothing is lost, also
+ * when the fault comes part-way through the record (the second vector).
+ */
 static int test_events_efault_keeps_record(void)
 {
 	int fd = edu_open_dev("edu0", O_RDWR | O_NONBLOCK);
 	void *bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct edu_event ev;
+	struct iovec iov[2] = {
+		{ .iov_base = &ev, .iov_len = 10 },
+		{ .iov_base = bad, .iov_len = sizeof(ev) - 10 },
+	};
 
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
 	CHECK(bad != MAP_FAILED, "mmap");
@@ -735,6 +748,7 @@ static int test_events_efault_keeps_record(void)
 	CHECK(WAIT_FOR(({ struct pollfd p = { .fd = fd, .events = POLLIN };
 			  poll(&p, 1, 0) == 1; }), 2000), "no event");
 	CHECK(read(fd, bad, sizeof(ev)) == -1 && errno == EFAULT, "EFAULT");
+	CHECK(readv(fd, iov, 2) == -1 && errno == EFAULT, "EFAULT part-way");
 	munmap(bad, 4096);
 	CHECK(read(fd, &ev, sizeof(ev)) == sizeof(ev), "record lost");
 	CHECK(ev.irq_status == 0x4000000 && ev.lost == 0, "status %#x lost %u",

@@ -172,6 +172,46 @@ static int test_uring_factorial(void)
 	return 0;
 }
 
+/*
+ * IORING_OP_READ of the file waits for an event (by poll, inline: the file
+ * has FMODE_NOWAIT): no completion while nothing is queued, then the
+ * event's record, twice in order.
+ */
+static int test_uring_read_events(void)
+{
+	struct edu_event ev[2];
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	unsigned int bits;
+	int fd = open_edu0(O_RDWR), round;
+
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	CHECK(edu_uring_init(&ring, 8) == 0, "ring");
+	memset(ev, 0, sizeof(ev));
+	for (round = 0; round < 2; round++) {
+		bits = 0x10000000u >> round;
+		reset_done();
+		sqe = io_uring_get_sqe(&ring);
+		CHECK(sqe, "sqe");
+		io_uring_prep_read(sqe, fd, &ev[round], sizeof(ev[round]), -1);
+		sqe->user_data = round;
+		CHECK(submit(&ring, 1) == 0, "submit");
+		CHECK(reap(&ring, 1, 100) == 0, "round %d: done with nothing queued: %d", round,
+		      done[round].res);
+		CHECK(raise_irq(fd, bits) == 0, "raise");
+		CHECK(reap(&ring, 1, 2000) == 1, "round %d: no completion", round);
+		CHECK(done[round].res == (int32_t)sizeof(ev[round]) &&
+		      ev[round].type == EDU_EVENT_INTERRUPT && ev[round].irq_status == bits,
+		      "round %d: res %d type %u status %#x", round, done[round].res, ev[round].type,
+		      ev[round].irq_status);
+	}
+	CHECK(ev[1].seq == ev[0].seq + 1 && ev[1].lost == 0, "seq %llu after %llu, lost %u",
+	      (unsigned long long)ev[1].seq, (unsigned long long)ev[0].seq, ev[1].lost);
+	io_uring_queue_exit(&ring);
+	close(fd);
+	return 0;
+}
+
 /* The copy path both ways, byte-exact, checked against the ioctl path. */
 static int test_uring_dma(void)
 {
@@ -1018,6 +1058,7 @@ static int test_uring_sqpoll_kill(void)
 /* Per interrupt mode: completion comes by the device's interrupt. */
 const struct test_case uring_tests[] = {
 	TEST(uring_factorial),
+	TEST(uring_read_events),
 	TEST(uring_dma),
 	TEST(uring_queue),
 	TEST(uring_unbind),
