@@ -501,7 +501,7 @@ static int other_works(const char *other)
 
 	CHECK(fd >= 0, "open %s: %s", other, strerror(-fd));
 	memset(out, 0x6b, sizeof(out));
-	ret = raise_irq(fd, 0x2000) ?: next_event(fd, 2000, &ev) ?:
+	ret = raise_irq(fd, 0x2000) ?: next_irq_event(fd, 2000, &ev) ?:
 	      write_window(fd, 512, out, sizeof(out)) ?: read_window(fd, 512, back, sizeof(back));
 	close(fd);
 	CHECK(ret == 0, "%s: %s", other, strerror(-ret));
@@ -532,7 +532,7 @@ static int victim_works(struct cycle *c)
 	fd = edu_open_dev(c->victim, O_RDWR);
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
 	memset(out, 0x1d, sizeof(out));
-	ret = raise_irq(fd, 0x4000) ?: next_event(fd, 2000, &ev) ?:
+	ret = raise_irq(fd, 0x4000) ?: next_irq_event(fd, 2000, &ev) ?:
 	      write_window(fd, 0, out, sizeof(out)) ?: read_window(fd, 0, back, sizeof(back));
 	if (!ret && ioctl(fd, EDU_IOC_FACTORIAL, &f))
 		ret = -errno;

@@ -267,6 +267,16 @@ int next_event(int fd, int ms, struct edu_event *ev)
 	return n == sizeof(*ev) ? 0 : -EIO;
 }
 
+int next_irq_event(int fd, int ms, struct edu_event *ev)
+{
+	int ret;
+
+	do
+		ret = next_event(fd, ms, ev);
+	while (!ret && ev->type != EDU_EVENT_INTERRUPT);
+	return ret;
+}
+
 static int window_ioctl(int fd, unsigned long cmd, unsigned int off,
 			const void *buf, unsigned int len)
 {

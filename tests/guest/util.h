@@ -98,6 +98,11 @@ int as_nobody(int (*fn)(void *), void *arg);
 struct edu_event;
 /* Waits up to ms for one event on fd and reads it: 0, -ETIMEDOUT or -errno. */
 int next_event(int fd, int ms, struct edu_event *ev);
+/*
+ * The next interrupt event, past any firmware event (a file opened just as
+ * a load ends may get its FIRMWARE_LOADED): ms for each read.
+ */
+int next_irq_event(int fd, int ms, struct edu_event *ev);
 /* The copy path: len bytes to/from the data window at off; 0 or -errno. */
 int write_window(int fd, unsigned int off, const void *buf, unsigned int len);
 int read_window(int fd, unsigned int off, void *buf, unsigned int len);
